@@ -1,0 +1,131 @@
+# This file is part of the court platform.  See LICENSE.
+"Parties (当事人): people and organisations, one record per person."
+from trytond.i18n import gettext
+from trytond.model import Index, Unique, fields
+from trytond.pool import PoolMeta
+from trytond.pyson import Eval
+
+from . import validators
+from .exceptions import (
+    CreditCodeError, IDNumberError, MobileNumberError, PartyKindError)
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+    party_kind = fields.Selection([
+            ('person', "Person"),
+            ('organisation', "Organisation"),
+            ], "Kind", required=True)
+    id_number = fields.Char(
+        "Resident ID Number", size=18, strip=True,
+        states={
+            'invisible': Eval('party_kind') != 'person',
+            },
+        help="The 18-character resident identity card number (GB 11643).")
+    credit_code = fields.Char(
+        "Unified Social Credit Code", size=18, strip=True,
+        states={
+            'invisible': Eval('party_kind') != 'organisation',
+            },
+        help="The 18-character unified social credit code (GB 32100).")
+    mobile_number = fields.Char(
+        "Mobile Number", size=11, strip=True,
+        help="The mainland mobile number, 11 digits.")
+    birth_date = fields.Function(
+        fields.Date("Birth Date"), 'get_id_number_info')
+    gender = fields.Function(fields.Selection([
+                (None, ""),
+                ('male', "Male"),
+                ('female', "Female"),
+                ], "Gender"), 'get_id_number_info')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('id_number_uniq', Unique(t, t.id_number),
+                'court_base.msg_party_id_number_unique'),
+            ('credit_code_uniq', Unique(t, t.credit_code),
+                'court_base.msg_party_credit_code_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.mobile_number, Index.Equality())),
+                })
+
+    @staticmethod
+    def default_party_kind():
+        return 'person'
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        # canonical forms, so that uniqueness holds whatever was typed
+        for field, normalize, error, msg in [
+                ('id_number', validators.normalize_id_number,
+                    IDNumberError, 'msg_party_id_number_invalid'),
+                ('credit_code', validators.normalize_credit_code,
+                    CreditCodeError, 'msg_party_credit_code_invalid'),
+                ('mobile_number', validators.normalize_mobile,
+                    MobileNumberError, 'msg_party_mobile_invalid'),
+                ]:
+            if values.get(field):
+                try:
+                    values[field] = normalize(values[field])
+                except ValueError:
+                    raise error(gettext(
+                            'court_base.' + msg,
+                            value=values[field],
+                            party=values.get('name') or ''))
+            elif field in values:
+                values[field] = None
+        return values
+
+    @classmethod
+    def validate_fields(cls, parties, field_names):
+        super().validate_fields(parties, field_names)
+        if field_names is None or field_names & {
+                'party_kind', 'id_number', 'credit_code'}:
+            for party in parties:
+                if party.party_kind == 'person' and party.credit_code:
+                    raise PartyKindError(gettext(
+                            'court_base.msg_party_person_credit_code',
+                            party=party.rec_name))
+                if party.party_kind == 'organisation' and party.id_number:
+                    raise PartyKindError(gettext(
+                            'court_base.msg_party_organisation_id_number',
+                            party=party.rec_name))
+
+    @classmethod
+    def get_id_number_info(cls, parties, names):
+        result = {n: {} for n in names}
+        for party in parties:
+            number = party.id_number
+            if 'birth_date' in result:
+                result['birth_date'][party.id] = (
+                    validators.id_number_birth_date(number)
+                    if number else None)
+            if 'gender' in result:
+                result['gender'][party.id] = (
+                    validators.id_number_gender(number) if number else None)
+        return result
+
+    @classmethod
+    def copy(cls, parties, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('id_number', None)
+        default.setdefault('credit_code', None)
+        return super().copy(parties, default=default)
+
+    @classmethod
+    def find_by_identifier(cls, number):
+        """Return the party registered with this ID number or credit code
+        (normalised first), or None."""
+        number = (number or '').strip().upper()
+        if not number:
+            return None
+        parties = cls.search(['OR',
+                ('id_number', '=', number),
+                ('credit_code', '=', number),
+                ], limit=1)
+        return parties[0] if parties else None

@@ -1,0 +1,154 @@
+# This file is part of the court platform.  See LICENSE.
+import datetime as dt
+import unittest
+
+from trytond.modules.court_base import validators, workday
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+
+class CourtBaseTestCase(ModuleTestCase):
+    "Test court_base module"
+    module = 'court_base'
+
+    @with_transaction()
+    def test_calendar_correction_wins(self):
+        from trytond.pool import Pool
+        CalendarDay = Pool().get('court.calendar.day')
+        day = dt.date(2025, 3, 3)  # a Monday
+        self.assertTrue(workday.is_working_day(day))
+        CalendarDay.create([{'date': day, 'kind': 'rest', 'name': 'x'}])
+        self.assertFalse(workday.is_working_day(day))
+        self.assertEqual(
+            workday.add_working_days(dt.date(2025, 2, 28), 1),
+            dt.date(2025, 3, 4))
+
+
+
+class ValidatorsTestCase(unittest.TestCase):
+    "Validators need no database"
+
+    def test_id_number_valid(self):
+        # GB 11643 example number
+        self.assertEqual(
+            validators.normalize_id_number('11010519491231002x'),
+            '11010519491231002X')
+        self.assertEqual(
+            validators.id_number_birth_date('11010519491231002X'),
+            dt.date(1949, 12, 31))
+        self.assertEqual(
+            validators.id_number_gender('11010519491231002X'), 'female')
+
+    def test_id_number_invalid(self):
+        for value in [
+                '', '123', '11010519491231002',  # too short
+                '110105194912310021',  # wrong check character
+                '110105194902300028',  # 30 February
+                '110105299912310023',  # future birth date
+                '01010519491231002X',  # leading zero
+                '11010519491231002Y', 'ＡＢＣ', "1' OR 1=1 --",
+                ]:
+            with self.subTest(value=value):
+                with self.assertRaises(ValueError):
+                    validators.normalize_id_number(value)
+
+    def test_id_number_check_character(self):
+        # every check character, including X, computed by the formula
+        number17 = '44030019900101123'
+        check = validators.id_number_check_character(number17)
+        self.assertEqual(
+            validators.normalize_id_number(number17 + check),
+            number17 + check)
+
+    def test_credit_code(self):
+        self.assertEqual(
+            validators.normalize_credit_code('91110108551385082q'),
+            '91110108551385082Q')
+        for value in ['91110108551385082A', '123', '']:
+            with self.subTest(value=value):
+                with self.assertRaises(ValueError):
+                    validators.normalize_credit_code(value)
+
+    def test_mobile(self):
+        for value, expected in [
+                ('13812345678', '13812345678'),
+                ('+86 138-1234-5678', '13812345678'),
+                ('0086 19912345678', '19912345678'),
+                ]:
+            self.assertEqual(validators.normalize_mobile(value), expected)
+        for value in ['12812345678', '1381234567', '138123456789',
+                '010-12345678', 'abc', '']:
+            with self.subTest(value=value):
+                with self.assertRaises(ValueError):
+                    validators.normalize_mobile(value)
+
+
+class WorkdayTestCase(unittest.TestCase):
+    "The working-day calendar, on the published 2025 and 2026 schedules"
+
+    def test_2025_spring_festival(self):
+        # 2025: 1/28 - 2/4 off, Sunday 1/26 and Saturday 2/8 worked
+        self.assertTrue(workday.is_working_day(dt.date(2025, 1, 26)))
+        self.assertFalse(workday.is_working_day(dt.date(2025, 1, 28)))
+        self.assertFalse(workday.is_working_day(dt.date(2025, 2, 4)))
+        self.assertTrue(workday.is_working_day(dt.date(2025, 2, 8)))
+        # 3 working days after Friday 1/24: Sun 1/26, Mon 1/27, Wed 2/5
+        self.assertEqual(
+            workday.add_working_days(dt.date(2025, 1, 24), 3),
+            dt.date(2025, 2, 5))
+
+    def test_2025_national_day(self):
+        # 10/1 - 10/8 off; Sunday 9/28 and Saturday 10/11 worked
+        self.assertTrue(workday.is_working_day(dt.date(2025, 9, 28)))
+        for day in range(1, 9):
+            self.assertFalse(
+                workday.is_working_day(dt.date(2025, 10, day)))
+        self.assertTrue(workday.is_working_day(dt.date(2025, 10, 11)))
+        self.assertEqual(
+            workday.add_working_days(dt.date(2025, 9, 30), 1),
+            dt.date(2025, 10, 9))
+
+    def test_2026_schedule(self):
+        # 2026 Spring Festival: 2/15 - 2/23 off; Saturdays 2/14 and 2/28
+        # worked; Labour Day 5/1 - 5/5 off, Saturday 5/9 worked
+        self.assertTrue(workday.is_working_day(dt.date(2026, 2, 14)))
+        self.assertFalse(workday.is_working_day(dt.date(2026, 2, 16)))
+        self.assertFalse(workday.is_working_day(dt.date(2026, 2, 23)))
+        self.assertTrue(workday.is_working_day(dt.date(2026, 2, 24)))
+        self.assertTrue(workday.is_working_day(dt.date(2026, 2, 28)))
+        self.assertFalse(workday.is_working_day(dt.date(2026, 5, 4)))
+        self.assertTrue(workday.is_working_day(dt.date(2026, 5, 9)))
+        self.assertTrue(workday.is_working_day(dt.date(2026, 1, 4)))
+
+    def test_working_days_between(self):
+        start, end = dt.date(2025, 9, 26), dt.date(2025, 10, 13)
+        # 9/28 (Sun, worked), 9/29, 9/30, 10/9, 10/10, 10/11 (Sat,
+        # worked), 10/13
+        self.assertEqual(workday.working_days_between(start, end), 7)
+        self.assertEqual(workday.working_days_between(end, start), -7)
+        self.assertEqual(
+            workday.add_working_days(start, 7), end)
+
+    def test_calendar_days_roll_forward(self):
+        # 15 calendar days from 2025-09-20 end on 10/5, a holiday:
+        # the deadline moves to the first working day after it (10/9)
+        self.assertEqual(
+            workday.add_calendar_days(dt.date(2025, 9, 20), 15),
+            dt.date(2025, 10, 9))
+        self.assertEqual(
+            workday.add_calendar_days(
+                dt.date(2025, 9, 20), 15, roll_forward=False),
+            dt.date(2025, 10, 5))
+        # an ordinary weekday is left alone
+        self.assertEqual(
+            workday.add_calendar_days(dt.date(2025, 3, 3), 30),
+            dt.date(2025, 4, 2))
+
+    def test_zero_days(self):
+        self.assertEqual(
+            workday.add_working_days(dt.date(2025, 10, 4), 0),
+            dt.date(2025, 10, 9))
+        with self.assertRaises(ValueError):
+            workday.add_working_days(dt.date(2025, 10, 4), -1)
+
+
+del ModuleTestCase

@@ -1,0 +1,2 @@
+# This file is part of the court platform.  See LICENSE.
+"Grid-based judge liaison points."

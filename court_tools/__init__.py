@@ -1,0 +1,1 @@
+"Command-line tools of the court platform: set-up, demo data, tests."

@@ -1,0 +1,37 @@
+"""Fixtures of the cross-module tests: one demo database and one real
+trytond server per test session, on the backend TRYTOND_DATABASE_URI names
+(SQLite unless it is a postgresql:// URI)."""
+import os
+import shutil
+
+import pytest
+
+from court_tools import testdb
+
+
+def _backend():
+    uri = os.environ.get('TRYTOND_DATABASE_URI', '')
+    return 'postgresql' if uri.startswith('postgresql') else 'sqlite'
+
+
+@pytest.fixture(scope='session')
+def demo_db(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp('court')
+    database = testdb.demo_database(_backend(), str(workdir))
+    yield database
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope='session')
+def server(demo_db):
+    with demo_db.server() as server:
+        yield server
+
+
+@pytest.fixture(scope='session')
+def logins(server):
+    "role key -> login of the first basic court, plus the superior's"
+    admin = server.rpc('admin', testdb.ADMIN_PASSWORD)
+    users = admin.model('res.user', 'search_read',
+        [('login', '!=', 'admin')], 0, None, [('id', 'ASC')], ['login'])
+    return [u['login'] for u in users]
