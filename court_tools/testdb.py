@@ -140,7 +140,12 @@ class DemoDatabase:
             start_new_session=True)
         url = f'http://127.0.0.1:{port}'
         try:
-            _wait_http(port, process)
+            try:
+                _wait_http(port, process)
+            except RuntimeError as error:
+                log.flush()
+                raise RuntimeError(f"{error}:\n" + (
+                        Path(log.name).read_text()[-3000:])) from None
             yield Server(process, url, self.name)
         finally:
             with contextlib.suppress(ProcessLookupError):

@@ -1,7 +1,7 @@
 # Test-only model: registered by tryton.cfg's test_include_dirs when the
 # test suite runs, to exercise the shared mixins of court_base.
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.rpc import RPC
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.court_base.model import CourtMixin, RegisteredMixin
 
@@ -25,9 +25,11 @@ class TracedRecord(
             ('draft', 'registered'),
             ('registered', 'cancelled'),
             }
-        cls._buttons.update({
-                'register': {'invisible': Eval('state') != 'draft'},
-                'cancel': {'invisible': Eval('state') != 'registered'},
+        # buttons would need ir.model.button records, and Tryton 8.0 does
+        # not load test-only XML: expose the transitions through RPC
+        cls.__rpc__.update({
+                'register': RPC(readonly=False, instantiate=0),
+                'cancel': RPC(readonly=False, instantiate=0),
                 })
 
     @staticmethod
@@ -35,7 +37,6 @@ class TracedRecord(
         return 'draft'
 
     @classmethod
-    @ModelView.button
     @Workflow.transition('registered')
     def register(cls, records):
         pool = Pool()
@@ -45,7 +46,6 @@ class TracedRecord(
         cls.save(records)
 
     @classmethod
-    @ModelView.button
     @Workflow.transition('cancelled')
     def cancel(cls, records):
         cls.check_cancel_reason(records)

@@ -1,0 +1,155 @@
+"""Run every test of the platform: ``./court test`` (and ``.ci/run``).
+
+Phases, each a pytest run:
+
+1. ``sqlite``: module tests (``ModuleTestCase``) and scenarios
+   (``addons/*/tests/scenario_*.rst``) on SQLite in memory, then the
+   cross-module tests of ``tests/`` against a real trytond process on a
+   SQLite demo database.
+2. ``postgresql``: the same on a throwaway PostgreSQL 15 cluster started on
+   a free port (``court_tools.pgcluster``, which installs Debian's
+   ``postgresql-15`` when missing) and stopped afterwards, plus the
+   multi-process test.
+3. ``browser``: headless Chromium (Debian's ``chromium``, installed with
+   ``fonts-noto-cjk`` when missing) driving the real web client.
+
+    ./court test                 # everything
+    ./court test sqlite browser  # some phases
+    ./court test -- -k access    # extra pytest arguments after --
+
+Exits non-zero when any test fails, and ends with one line
+``N passed, N failed, N skipped``.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PHASES = ['sqlite', 'postgresql', 'browser']
+
+
+def _module_tests():
+    return sorted(str(p) for p in (ROOT / 'addons').glob('court_*/tests'))
+
+
+def _cross_tests(backend):
+    tests = [str(p) for p in sorted((ROOT / 'tests').glob('test_*.py'))]
+    if backend == 'sqlite':
+        tests = [t for t in tests if not t.endswith('test_multiprocess.py')]
+    else:
+        # translations do not depend on the backend
+        tests = [t for t in tests if not t.endswith('test_translations.py')]
+    return tests
+
+
+def _pytest(name, paths, env, extra, results):
+    junit = Path(tempfile.mkdtemp(prefix='court-junit-')) / f'{name}.xml'
+    args = [sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider',
+        '--doctest-glob=scenario_*.rst', f'--junitxml={junit}',
+        *paths, *extra]
+    print(f'\n=== {name}: pytest {" ".join(map(str, paths))}', flush=True)
+    start = time.time()
+    code = subprocess.call(args, env=env, cwd=ROOT)
+    counts = {'passed': 0, 'failed': 0, 'skipped': 0}
+    if junit.exists():
+        for suite in ET.parse(junit).getroot().iter('testsuite'):
+            tests = int(suite.get('tests', 0))
+            failed = int(suite.get('failures', 0)) + int(
+                suite.get('errors', 0))
+            skipped = int(suite.get('skipped', 0))
+            counts['failed'] += failed
+            counts['skipped'] += skipped
+            counts['passed'] += tests - failed - skipped
+        shutil.rmtree(junit.parent, ignore_errors=True)
+    if code not in (0, 5) and not counts['failed']:
+        counts['failed'] += 1   # pytest itself failed (collection, crash)
+    results.append((name, counts, time.time() - start, code))
+
+
+def _base_env():
+    env = dict(os.environ)
+    env.pop('DB_CACHE', None)
+    env['PYTHONPATH'] = str(ROOT)
+    return env
+
+
+def phase_sqlite(extra, results):
+    env = _base_env()
+    env['TRYTOND_DATABASE_URI'] = 'sqlite://'
+    env['DB_NAME'] = ':memory:'
+    _pytest('sqlite-modules', _module_tests(), env, extra, results)
+    _pytest('sqlite-platform', _cross_tests('sqlite'), env, extra, results)
+
+
+def phase_postgresql(extra, results):
+    from court_tools import pgcluster
+    pgcluster.ensure_postgresql()
+    cluster = pgcluster.start()
+    try:
+        env = _base_env()
+        env.update(cluster.env)
+        env['TRYTOND_DATABASE_URI'] = cluster.uri
+        env['DB_NAME'] = 'court_test_modules'
+        _pytest('postgresql-modules', _module_tests(), env, extra, results)
+        _pytest('postgresql-platform', _cross_tests('postgresql'), env,
+            extra, results)
+    finally:
+        cluster.stop()
+
+
+def _ensure_chromium():
+    missing = [p for p, path in [
+            ('chromium', '/usr/bin/chromium'),
+            ('fonts-noto-cjk', '/usr/share/fonts/opentype/noto')]
+        if not os.path.exists(path)]
+    if missing and shutil.which('apt-get'):
+        print(f"installing {' '.join(missing)} (Debian)", flush=True)
+        subprocess.call(['apt-get', 'update', '-qq'])
+        subprocess.check_call(
+            ['apt-get', 'install', '-y', '-qq', *missing],
+            env=dict(os.environ, DEBIAN_FRONTEND='noninteractive'))
+
+
+def phase_browser(extra, results):
+    _ensure_chromium()
+    env = _base_env()
+    env['TRYTOND_DATABASE_URI'] = 'sqlite://'
+    _pytest('browser', [str(ROOT / 'tests' / 'browser')], env, extra,
+        results)
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    extra = []
+    if '--' in argv:
+        extra = argv[argv.index('--') + 1:]
+        argv = argv[:argv.index('--')]
+    phases = argv or PHASES
+    unknown = set(phases) - set(PHASES)
+    if unknown:
+        raise SystemExit(f"unknown phase(s): {', '.join(unknown)}")
+    results = []
+    start = time.time()
+    for phase in phases:
+        globals()[f'phase_{phase}'](extra, results)
+    total = {'passed': 0, 'failed': 0, 'skipped': 0}
+    print('\n=== summary')
+    for name, counts, duration, code in results:
+        print(f"{name:22} {counts['passed']:5} passed {counts['failed']:3} "
+            f"failed {counts['skipped']:3} skipped  {duration:6.1f} s")
+        for key in total:
+            total[key] += counts[key]
+    print(f"total time {time.time() - start:.0f} s")
+    print(f"{total['passed']} passed, {total['failed']} failed, "
+        f"{total['skipped']} skipped")
+    failed = total['failed'] or any(code not in (0, 5) for *_, code in results)
+    return 1 if failed or not total['passed'] else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
