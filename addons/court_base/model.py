@@ -23,6 +23,8 @@ superior court see its subordinates.)
 changed what, when: Tryton's history tables), is never hard-deleted once it
 has left its draft state, and is cancelled with a reason instead.
 """
+from sql import Column
+
 from trytond.i18n import gettext
 from trytond.model import Index, fields
 from trytond.pool import Pool
@@ -95,7 +97,7 @@ class RegisteredMixin:
                 table.write_date, table.create_date, table.write_uid,
                 table.create_uid,
                 where=table.id == record.id,
-                order_by=[table.__id__.asc]))
+                order_by=[Column(table, '__id').asc]))
         rows = cursor.fetchall()
         users = {u.id: u.rec_name for u in User.browse(
                 {r[2] or r[3] for r in rows if r[2] or r[3]})}

@@ -23,6 +23,25 @@ class CourtBaseTestCase(ModuleTestCase):
             dt.date(2025, 3, 4))
 
 
+    @with_transaction()
+    def test_registered_history(self):
+        "Every revision of a registered record is kept with who and when"
+        from trytond.pool import Pool
+        from trytond.modules.company.tests import create_company, set_company
+        pool = Pool()
+        Traced = pool.get('court.test.traced')
+        company = create_company()
+        company.court_code = '豫0302'
+        company.save()
+        with set_company(company):
+            record, = Traced.create([{'name': 'a', 'company': company.id}])
+            Traced.write([record], {'name': 'b'})
+            Traced.write([record], {'name': 'c'})
+            history = Traced.history_of(record)
+        self.assertEqual(len(history), 3)
+        self.assertTrue(all(date for date, _ in history))
+        self.assertTrue(all(user for _, user in history))
+
 
 class ValidatorsTestCase(unittest.TestCase):
     "Validators need no database"
