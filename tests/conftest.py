@@ -27,11 +27,3 @@ def server(demo_db):
     with demo_db.server() as server:
         yield server
 
-
-@pytest.fixture(scope='session')
-def logins(server):
-    "role key -> login of the first basic court, plus the superior's"
-    admin = server.rpc('admin', testdb.ADMIN_PASSWORD)
-    users = admin.model('res.user', 'search_read',
-        [('login', '!=', 'admin')], 0, None, [('id', 'ASC')], ['login'])
-    return [u['login'] for u in users]
