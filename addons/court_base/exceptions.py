@@ -32,3 +32,7 @@ class RegisteredDeleteError(AccessError):
 
 class CancelReasonError(ValidationError):
     pass
+
+
+class IndicatorError(UserError):
+    pass

@@ -1,0 +1,72 @@
+# This file is part of the court platform.  See LICENSE.
+"""The indicator interface: how court_scoring (and dashboards) read the
+figures the feature modules compute.
+
+    Indicator = Pool().get('court.indicator')
+    result = Indicator.compute('B6', courts=[court_id], start=date(2026, 1,
+        1), end=date(2026, 12, 31), station=None, mediator=None,
+        dispute_type=None)
+
+``result`` is an ``IndicatorResult``: ``value`` (a Decimal ratio such as
+0.55 for 55%, a count, or a number of days; None when the denominator is
+0), ``numerator``, ``denominator``, ``unit`` ('ratio', 'count', 'days',
+'per_month'), and ``model`` / ``record_ids``: the records behind it, so that
+every figure opens onto its records.  ``courts`` are taken with the courts
+below them.  ``start`` and ``end`` are inclusive dates.
+
+Each feature module extends ``court.indicator`` (``metaclass=PoolMeta``)
+and adds its codes to ``_providers()``: ``{code: (method name, description)}``.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import Model
+from trytond.pool import Pool
+
+from .exceptions import IndicatorError
+
+
+@dataclass
+class IndicatorResult:
+    code: str
+    value: object
+    numerator: object = None
+    denominator: object = None
+    unit: str = 'ratio'
+    model: str = None
+    record_ids: list = field(default_factory=list)
+    details: dict = field(default_factory=dict)
+
+
+def ratio(numerator, denominator):
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(
+        Decimal('0.0001'))
+
+
+class Indicator(Model):
+    "Indicator"
+    __name__ = 'court.indicator'
+
+    @classmethod
+    def _providers(cls):
+        "Return {code: (method name, description)}"
+        return {}
+
+    @classmethod
+    def codes(cls):
+        return sorted(cls._providers())
+
+    @classmethod
+    def compute(cls, code, courts, start, end, **filters):
+        providers = cls._providers()
+        if code not in providers:
+            raise IndicatorError(gettext(
+                    'court_base.msg_indicator_unknown', code=code))
+        Company = Pool().get('company.company')
+        court_ids = Company.court_and_subordinates(
+            [int(c) for c in courts])
+        method, _ = providers[code]
+        return getattr(cls, method)(court_ids, start, end, **filters)

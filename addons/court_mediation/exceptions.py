@@ -1,0 +1,9 @@
+from trytond.model.exceptions import ValidationError
+
+
+class MediatorError(ValidationError):
+    pass
+
+
+class CaseError(ValidationError):
+    pass
