@@ -7,3 +7,7 @@ class MediatorError(ValidationError):
 
 class CaseError(ValidationError):
     pass
+
+
+class RosterImportError(ValidationError):
+    pass

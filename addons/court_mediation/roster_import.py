@@ -1,0 +1,297 @@
+# This file is part of the court platform.  See LICENSE.
+"""Import of invited mediators from an Excel sheet, with a preview.
+
+The sheet's first row holds the headers of ``COLUMNS`` (in Chinese, as in
+the template the wizard offers).  Every row is checked before anything is
+written: a valid resident ID number, a valid mobile number, an
+organisation of the roster, known dispute types, dates, and no person twice
+(in the sheet or already on the roster).  One error anywhere and nothing is
+imported; the preview lists every error with its row number.
+"""
+import datetime as dt
+import io
+
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.modules.court_base import validators
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .exceptions import RosterImportError
+
+# key, header (Chinese, as users write it), required
+COLUMNS = [
+    ('name', '姓名', True),
+    ('id_number', '居民身份证号码', True),
+    ('mobile', '手机号码', False),
+    ('organisation', '调解组织', False),
+    ('studio', '调解工作室', False),
+    ('specialities', '专长案由', False),
+    ('division_codes', '服务区域代码', False),
+    ('join_date', '加入日期', False),
+    ('term_end', '任期届满日期', False),
+    ]
+SEPARATORS = '、，,;；/ '
+
+
+def template():
+    "Return the bytes of an empty .xlsx template with the headers"
+    import xlsxwriter
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {'in_memory': True})
+    sheet = workbook.add_worksheet('特邀调解员名册')
+    bold = workbook.add_format({'bold': True, 'bg_color': '#DDEBF7'})
+    for col, (_, header, required) in enumerate(COLUMNS):
+        sheet.write(0, col, header + ('*' if required else ''), bold)
+        sheet.set_column(col, col, 18)
+    sheet.write_comment(0, 5, '多个案由用顿号分隔，例如：婚姻家庭纠纷、邻里纠纷')
+    sheet.write_comment(0, 6, '乡镇/村行政区划代码，多个用空格分隔')
+    sheet.freeze_panes(1, 0)
+    workbook.close()
+    return output.getvalue()
+
+
+def read_rows(data):
+    """Return [(row number, {key: value})] of the sheet's non-empty rows.
+    Raise ValueError when the file is not a readable .xlsx or a required
+    column is missing."""
+    from openpyxl import load_workbook
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True,
+            data_only=True)
+    except Exception as exception:
+        raise ValueError('file') from exception
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        headers = [str(h or '').strip().rstrip('*') for h in next(rows)]
+    except StopIteration:
+        raise ValueError('empty')
+    index = {}
+    for key, header, required in COLUMNS:
+        if header in headers:
+            index[key] = headers.index(header)
+        elif required:
+            raise ValueError(header)
+    result = []
+    for number, row in enumerate(rows, start=2):
+        if not any(v not in (None, '') for v in row):
+            continue
+        values = {}
+        for key, col in index.items():
+            value = row[col] if col < len(row) else None
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            values[key] = value
+        result.append((number, values))
+    return result
+
+
+def _date(value):
+    if value in (None, ''):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip().replace('/', '-').replace('.', '-')
+    for fmt in ('%Y-%m-%d', '%Y%m%d', '%Y年%m月%d日'):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+class ImportStart(ModelView):
+    "Import Invited Mediators"
+    __name__ = 'court.mediator.import.start'
+    file = fields.Binary("Excel File (.xlsx)", filename='filename',
+        required=True)
+    filename = fields.Char("File Name")
+    template = fields.Binary("Template", filename='template_name',
+        readonly=True)
+    template_name = fields.Char("Template Name", readonly=True)
+    company = fields.Many2One('company.company', "Roster Court",
+        required=True,
+        help="The court whose roster receives the mediators.")
+    appoint = fields.Many2One('company.company', "Appoint to Court",
+        help="Appoint the imported mediators to this court from the join "
+        "date.")
+
+    @staticmethod
+    def default_template():
+        return template()
+
+    @staticmethod
+    def default_template_name():
+        return '特邀调解员名册模板.xlsx'
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+
+class ImportPreview(ModelView):
+    "Import Invited Mediators Preview"
+    __name__ = 'court.mediator.import.preview'
+    rows = fields.Integer("Rows", readonly=True)
+    errors = fields.Integer("Errors", readonly=True)
+    report = fields.Text("Check", readonly=True)
+
+
+class Import(Wizard):
+    "Import Invited Mediators"
+    __name__ = 'court.mediator.import'
+    start = StateView('court.mediator.import.start',
+        'court_mediation.mediator_import_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Check", 'preview', 'tryton-forward', default=True),
+            ])
+    preview = StateView('court.mediator.import.preview',
+        'court_mediation.mediator_import_preview_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Back", 'start', 'tryton-back'),
+            Button("Import", 'import_', 'tryton-ok', default=True,
+                states={'readonly': Bool(Eval('errors'))}),
+            ])
+    import_ = StateTransition()
+
+    def check(self):
+        """Return (values for the mediators, list of error lines).
+        Nothing is written."""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Mediator = pool.get('court.mediator')
+        Organisation = pool.get('court.mediation.organisation')
+        DisputeType = pool.get('court.dispute.type')
+        company = self.start.company
+        try:
+            rows = read_rows(self.start.file)
+        except ValueError as exception:
+            return [], [gettext('court_mediation.msg_import_file',
+                    detail=str(exception.args[0] if exception.args else ''))]
+        organisations = {o.name: o for o in Organisation.search([
+                    ('company', '=', company.id)])}
+        types = {t.name: t for t in DisputeType.search([])}
+        existing = {m.party.id_number for m in Mediator.search([
+                    ('company', '=', company.id)]) if m.party.id_number}
+        seen = {}
+        errors, values = [], []
+
+        def error(number, message, **kw):
+            errors.append(gettext('court_mediation.msg_import_row',
+                    row=number, error=gettext(
+                        'court_mediation.' + message, **kw)))
+
+        for number, row in rows:
+            name = str(row.get('name') or '').strip()
+            if not name:
+                error(number, 'msg_import_name')
+            try:
+                id_number = validators.normalize_id_number(
+                    str(row.get('id_number') or ''))
+            except ValueError:
+                error(number, 'msg_import_id_number',
+                    value=row.get('id_number') or '')
+                id_number = None
+            mobile = None
+            if row.get('mobile') not in (None, ''):
+                try:
+                    mobile = validators.normalize_mobile(str(row['mobile']))
+                except ValueError:
+                    error(number, 'msg_import_mobile', value=row['mobile'])
+            if id_number:
+                if id_number in seen:
+                    error(number, 'msg_import_duplicate_sheet',
+                        other=seen[id_number])
+                elif id_number in existing:
+                    error(number, 'msg_import_duplicate_roster',
+                        value=id_number)
+                seen.setdefault(id_number, number)
+            organisation = None
+            org_name = str(row.get('organisation') or '').strip()
+            if org_name:
+                organisation = organisations.get(org_name)
+                if not organisation:
+                    error(number, 'msg_import_organisation', value=org_name)
+            specialities = []
+            text = str(row.get('specialities') or '')
+            for sep in SEPARATORS:
+                text = text.replace(sep, '\n')
+            for type_name in filter(None, (t.strip()
+                        for t in text.splitlines())):
+                if type_name in types:
+                    specialities.append(types[type_name].id)
+                else:
+                    error(number, 'msg_import_dispute_type', value=type_name)
+            dates = {}
+            for key in ('join_date', 'term_end'):
+                try:
+                    dates[key] = _date(row.get(key))
+                except ValueError:
+                    error(number, 'msg_import_date', value=row.get(key))
+                    dates[key] = None
+            values.append({
+                    'name': name,
+                    'id_number': id_number,
+                    'mobile': mobile,
+                    'organisation': organisation.id if organisation else None,
+                    'studio': str(row.get('studio') or '').strip() or None,
+                    'specialities': specialities,
+                    'division_codes': str(
+                        row.get('division_codes') or '').strip() or None,
+                    **dates,
+                    })
+        if not rows:
+            errors.append(gettext('court_mediation.msg_import_no_rows'))
+        return values, errors
+
+    def default_preview(self, fields):
+        values, errors = self.check()
+        report = '\n'.join(errors) if errors else gettext(
+            'court_mediation.msg_import_ok', count=len(values))
+        return {
+            'rows': len(values),
+            'errors': len(errors),
+            'report': report,
+            }
+
+    def transition_import_(self):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Mediator = pool.get('court.mediator')
+        values, errors = self.check()
+        if errors:
+            raise RosterImportError('\n'.join(errors))
+        parties = {p.id_number: p for p in Party.search([
+                    ('id_number', 'in', [v['id_number'] for v in values]),
+                    ])}
+        new = [{'name': v['name'], 'party_kind': 'person',
+                'id_number': v['id_number'], 'mobile_number': v['mobile']}
+            for v in values if v['id_number'] not in parties]
+        for party in Party.create(new):
+            parties[party.id_number] = party
+        today = pool.get('ir.date').today()
+        vlist = []
+        for v in values:
+            record = {
+                'company': self.start.company.id,
+                'party': parties[v['id_number']].id,
+                'organisation': v['organisation'],
+                'studio': v['studio'],
+                'division_codes': v['division_codes'],
+                'join_date': v['join_date'],
+                'term_end': v['term_end'],
+                'specialities': [('add', v['specialities'])],
+                }
+            if self.start.appoint:
+                record['appointments'] = [('create', [{
+                                'company': self.start.appoint.id,
+                                'date_start': v['join_date'] or today,
+                                }])]
+            vlist.append(record)
+        Mediator.create(vlist)
+        return 'end'
