@@ -86,7 +86,7 @@ class Company(metaclass=PoolMeta):
         if not court_ids:
             return []
         return [c.id for c in cls.search([
-                    ('id', 'child_of', list(court_ids), 'superior'),
+                    ('superior', 'child_of', list(court_ids), 'superior'),
                     ])]
 
 

@@ -16,7 +16,6 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from sql import Literal
 from sql.aggregate import Count
 
 from trytond.i18n import gettext
@@ -186,7 +185,9 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
     # assignment
     mediator = fields.Many2One(
         'court.mediator', "Mediator", ondelete='RESTRICT',
-        domain=[('state', '=', 'active')],
+        # a concluded case keeps its mediator, whatever became of them
+        domain=[If(Eval('state').in_(['draft', 'registered']),
+                ('state', '=', 'active'), ())],
         states={
             'readonly': Eval('state') != 'registered',
             'required': Eval('state').in_(['assigned', 'mediating']),
@@ -391,7 +392,7 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
         cursor = Transaction().connection.cursor()
         result = {c.id: 0 for c in cases}
         cursor.execute(*session.select(
-                session.case, Count(Literal('*')),
+                session.case, Count(session.id),
                 where=session.case.in_(list(result)),
                 group_by=[session.case]))
         result.update(dict(cursor))
@@ -475,7 +476,7 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
         case = Case.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*case.select(
-                case.mediator, Count(Literal('*')),
+                case.mediator, Count(case.id),
                 where=case.mediator.in_([m.id for m in mediators])
                 & case.state.in_(['assigned', 'mediating']),
                 group_by=[case.mediator]))
@@ -521,7 +522,41 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                     case.extension_days < 0):
                 raise CaseError(gettext(
                         'court_mediation.msg_case_extension_days',
-                        case=case.rec_name or '', max=''))
+                        case=case.rec_name or '',
+                        max=Pool().get('court.mediation.configuration')(
+                            1).extension_max_days))
+
+    # written by the workflow only, never directly by a client
+    _workflow_fields = {
+        'state', 'number', 'accepted_date', 'deadline', 'extended',
+        'reminded', 'concluded_date', 'assignments', 'company'}
+    # the intake, fixed once the case is assigned
+    _intake_fields = {
+        'source', 'station', 'received_date', 'parties', 'dispute_type',
+        'amount', 'facts', 'consent', 'mediator'}
+
+    @classmethod
+    def check_modification(cls, mode, cases, values=None, external=False):
+        super().check_modification(
+            mode, cases, values=values, external=external)
+        if mode == 'create' and external:
+            for case in cases:
+                if case.state != 'draft' or case.number:
+                    raise CaseError(gettext(
+                            'court_mediation.msg_case_create_draft'))
+        if mode != 'write' or not external or not values:
+            return
+        names = set(values)
+        if names & cls._workflow_fields:
+            raise CaseError(gettext(
+                    'court_mediation.msg_case_workflow_fields',
+                    fields=', '.join(sorted(names & cls._workflow_fields))))
+        if names & cls._intake_fields:
+            for case in cases:
+                if case.state not in ('draft', 'registered'):
+                    raise CaseError(gettext(
+                            'court_mediation.msg_case_intake_fixed',
+                            case=case.rec_name))
 
     def get_rec_name(self, name):
         return self.number or gettext('court_mediation.msg_case_unnumbered',
@@ -785,7 +820,6 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
 class CaseParty(ModelSQL, ModelView):
     "Mediation Case Party"
     __name__ = 'court.mediation.case.party'
-    __access__ = {'case'}
     case = fields.Many2One(
         'court.mediation.case', "Case", required=True, ondelete='CASCADE')
     role = fields.Selection([
@@ -800,6 +834,8 @@ class CaseParty(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # Model.__setup__ resets __access__: add to it here
+        cls.__access__.add('case')
         t = cls.__table__()
         cls._sql_indexes.update({
                 Index(t, (t.case, Index.Equality())),
@@ -814,7 +850,6 @@ class CaseParty(ModelSQL, ModelView):
 class Assignment(ModelSQL, ModelView):
     "Mediation Case Assignment"
     __name__ = 'court.mediation.case.assignment'
-    __access__ = {'case'}
     case = fields.Many2One(
         'court.mediation.case', "Case", required=True, ondelete='CASCADE')
     mediator = fields.Many2One(
@@ -825,6 +860,8 @@ class Assignment(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # Model.__setup__ resets __access__: add to it here
+        cls.__access__.add('case')
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.case, Index.Equality())))
         cls._order = [('date', 'ASC'), ('id', 'ASC')]
@@ -833,7 +870,6 @@ class Assignment(ModelSQL, ModelView):
 class Session(ModelSQL, ModelView):
     "Mediation Session"
     __name__ = 'court.mediation.session'
-    __access__ = {'case'}
     case = fields.Many2One(
         'court.mediation.case', "Case", required=True, ondelete='CASCADE')
     date = fields.Date("Date", required=True)
@@ -844,6 +880,8 @@ class Session(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # Model.__setup__ resets __access__: add to it here
+        cls.__access__.add('case')
         t = cls.__table__()
         cls._sql_indexes.add(
             Index(t, (t.case, Index.Equality()), (t.date, Index.Range())))
@@ -883,8 +921,11 @@ class Session(ModelSQL, ModelView):
         super().on_modification(mode, sessions, field_names=field_names)
         if mode == 'create':
             Case = Pool().get('court.mediation.case')
-            Case.start([s.case for s in sessions
-                    if s.case.state == 'assigned'])
+            to_start = [s.case for s in sessions if s.case.state == 'assigned']
+            if to_start:
+                # the first session opens the mediation (a workflow write)
+                with without_check_access():
+                    Case.start(Case.browse(to_start))
 
 
 class ReassignStart(ModelView):
@@ -911,6 +952,15 @@ class Reassign(Wizard):
         Case = pool.get('court.mediation.case')
         Assignment = pool.get('court.mediation.case.assignment')
         Date = pool.get('ir.date')
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            group = ModelData.get_id('court_base', 'group_filing_officer')
+            if group not in User.get_groups():
+                raise CaseError(gettext(
+                        'court_mediation.msg_case_reassign_group'))
+        # the records are read under the user's rules
         cases = list(self.records)
         for case in cases:
             if case.state not in ('assigned', 'mediating'):
@@ -922,12 +972,13 @@ class Reassign(Wizard):
                         'court_mediation.msg_case_reassign_same',
                         case=case.rec_name))
             Case._check_mediator(case, self.start.mediator)
-        Case.write(cases, {'mediator': self.start.mediator.id})
-        Assignment.create([{
+        with without_check_access():
+            Case.write(cases, {'mediator': self.start.mediator.id})
+            Assignment.create([{
                     'case': c.id,
                     'mediator': self.start.mediator.id,
                     'date': Date.today(),
-                    'reason': self.start.reason,
-                    } for c in cases])
+                        'reason': self.start.reason,
+                        } for c in cases])
         Case._notify_mediator(cases)
         return 'end'

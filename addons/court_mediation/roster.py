@@ -185,6 +185,19 @@ class Mediator(Workflow, CourtMixin, ModelSQL, ModelView):
     def default_state():
         return 'candidate'
 
+    @classmethod
+    def check_modification(cls, mode, mediators, values=None,
+            external=False):
+        super().check_modification(
+            mode, mediators, values=values, external=external)
+        if external and (
+                (mode == 'write' and values and {
+                        'state', 'state_changes'} & set(values))
+                or (mode == 'create' and any(
+                        m.state != 'candidate' for m in mediators))):
+            raise MediatorError(gettext(
+                    'court_mediation.msg_mediator_state_workflow'))
+
     def get_name(self, name):
         return self.party.name if self.party else None
 
@@ -277,17 +290,17 @@ class MediatorDisputeType(ModelSQL):
 class MediatorStateChange(ModelSQL, ModelView):
     "Mediator State Change"
     __name__ = 'court.mediator.state_change'
-    __access__ = {'mediator'}
     mediator = fields.Many2One(
         'court.mediator', "Mediator", required=True, ondelete='CASCADE')
     date = fields.Date("Date", required=True)
-    from_state = fields.Selection(MEDIATOR_STATES, "From")
+    from_state = fields.Selection([(None, "")] + MEDIATOR_STATES, "From")
     to_state = fields.Selection(MEDIATOR_STATES, "To", required=True)
     reason = fields.Char("Reason")
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('mediator')
         t = cls.__table__()
         cls._sql_indexes.add(
             Index(t, (t.mediator, Index.Equality()),
@@ -298,7 +311,6 @@ class MediatorStateChange(ModelSQL, ModelView):
 class MediatorAppointment(ModelSQL, ModelView):
     "Mediator Appointment"
     __name__ = 'court.mediator.appointment'
-    __access__ = {'mediator'}
     mediator = fields.Many2One(
         'court.mediator', "Mediator", required=True, ondelete='CASCADE')
     company = fields.Many2One(
@@ -312,6 +324,7 @@ class MediatorAppointment(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('mediator')
         t = cls.__table__()
         cls._sql_indexes.update({
                 Index(t, (t.mediator, Index.Equality())),
@@ -330,7 +343,6 @@ class MediatorAppointment(ModelSQL, ModelView):
 class MediatorTraining(ModelSQL, ModelView):
     "Mediator Training"
     __name__ = 'court.mediator.training'
-    __access__ = {'mediator'}
     mediator = fields.Many2One(
         'court.mediator', "Mediator", required=True, ondelete='CASCADE')
     date = fields.Date("Date", required=True)
@@ -339,10 +351,14 @@ class MediatorTraining(ModelSQL, ModelView):
         domain=['OR', ('hours', '=', None), ('hours', '>=', 0)])
 
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('mediator')
+
 class MediatorAppraisal(ModelSQL, ModelView):
     "Mediator Appraisal"
     __name__ = 'court.mediator.appraisal'
-    __access__ = {'mediator'}
     mediator = fields.Many2One(
         'court.mediator', "Mediator", required=True, ondelete='CASCADE')
     year = fields.Integer("Year", required=True)
@@ -365,3 +381,9 @@ class MediatorAppraisal(ModelSQL, ModelView):
             ('mediator_year_uniq', Unique(t, t.mediator, t.year),
                 'court_mediation.msg_appraisal_year_unique'),
             ]
+
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('mediator')

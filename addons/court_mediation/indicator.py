@@ -1,0 +1,567 @@
+# This file is part of the court platform.  See LICENSE.
+"""The figures of pre-litigation mediation and of the invited-mediator
+roster (kpi-catalog section B), for ``court.indicator``.
+
+Every aggregate is computed in SQL (python-sql through the cursor); the
+only figures worked out in Python are the days a mediator was active
+(B2: intervals of the state history and of the appointments, read as
+tuples).  Formulas and choices: doc/mediation_figures.md."""
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from sql import Literal, Null
+from sql.aggregate import Count, Sum
+from sql.conditionals import Case
+from sql.functions import Extract, Round
+from sql.operators import Equal, Exists
+
+from trytond.modules.court_base.indicator import IndicatorResult, ratio
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+CASE_MODEL = 'court.mediation.case'
+MEDIATOR_MODEL = 'court.mediator'
+EXCLUDED_STATES = ['draft', 'cancelled']
+JUDICIAL = ['judicial_confirmation', 'mediation_document']
+REMOTE_MODES = ['video', 'audio']
+DAYS_PER_MONTH = Decimal('365.25') / 12  # 30.4375
+
+
+def _id(value):
+    if value is None:
+        return None
+    return int(value)
+
+
+class Indicator(metaclass=PoolMeta):
+    __name__ = 'court.indicator'
+
+    # withdrawn cases count as concluded (B6-B10, B12, B16M, B18)
+    _mediation_withdrawn_concluded = True
+    # sources that are not pre-litigation mediation (B5N): a case
+    # entrusted after filing (委托调解) is already a filed case
+    _mediation_non_prelitigation_sources = ('entrusted',)
+    # B2: monthly caseload target and the least months a mediator counts
+    _mediator_monthly_target = 5
+    _mediator_minimum_months = 1
+
+    @classmethod
+    def _providers(cls):
+        providers = super()._providers()
+        providers.update({
+                'B1': ('mediation_b1_roster_growth',
+                    "Growth of the active invited mediators"),
+                'B2': ('mediation_b2_caseload',
+                    "Share of mediators handling at least 5 cases a month"),
+                'B2_under': ('mediation_b2_under_target',
+                    "Mediators under the monthly caseload target"),
+                'B3': ('mediation_b3_active_mediators',
+                    "Active invited mediators"),
+                'B4': ('mediation_b4_organisations',
+                    "Organisations with a valid court-mediation agreement"),
+                'B5N': ('mediation_b5_prelitigation_cases',
+                    "Pre-litigation mediation cases registered"),
+                'B6': ('mediation_b6_success',
+                    "Mediation success rate"),
+                'B7': ('mediation_b7_voluntary',
+                    "Voluntary performance of successful mediations"),
+                'B8': ('mediation_b8_judicial',
+                    "Successful mediations to judicial confirmation or "
+                    "a mediation document"),
+                'B9': ('mediation_b9_duration',
+                    "Mean days from acceptance to conclusion"),
+                'B10': ('mediation_b10_remote',
+                    "Mediations with an audio or video session"),
+                'B11': ('mediation_b11_online_confirmation',
+                    "Judicial confirmations submitted online"),
+                'B12': ('mediation_b12_key_domain',
+                    "Key-domain mediation success rate"),
+                'B16M': ('mediation_b16_resolved',
+                    "Disputes resolved by mediation"),
+                'B18': ('mediation_b18_satisfaction',
+                    "Satisfied ratings"),
+                })
+        return providers
+
+    # ------------------------------------------------------------------
+    # cases
+
+    @classmethod
+    def _mediation_dispute_type_ids(cls, dispute_type):
+        DisputeType = Pool().get('court.dispute.type')
+        with Transaction().set_context(active_test=False):
+            return [t.id for t in DisputeType.search([
+                        ('parent', 'child_of', [_id(dispute_type)], 'parent'),
+                        ])]
+
+    @classmethod
+    def _mediation_case_where(cls, case, court_ids, station=None,
+            mediator=None, dispute_type=None):
+        "The condition every case-based figure starts from"
+        where = (case.company.in_(list(court_ids))
+            & ~case.state.in_(EXCLUDED_STATES))
+        if station is not None:
+            where &= case.station == _id(station)
+        if mediator is not None:
+            where &= case.mediator == _id(mediator)
+        if dispute_type is not None:
+            where &= case.dispute_type.in_(
+                cls._mediation_dispute_type_ids(dispute_type))
+        return where
+
+    @classmethod
+    def _mediation_tables(cls):
+        pool = Pool()
+        Case_ = pool.get(CASE_MODEL)
+        DisputeType = pool.get('court.dispute.type')
+        case = Case_.__table__()
+        dispute_type = DisputeType.__table__()
+        return case, dispute_type, case.join(dispute_type,
+            condition=case.dispute_type == dispute_type.id)
+
+    @classmethod
+    def _mediation_has_session(cls, case, modes=None):
+        Session = Pool().get('court.mediation.session')
+        session = Session.__table__()
+        where = session.case == case.id
+        if modes:
+            where &= session.mode.in_(list(modes))
+        return Exists(session.select(session.id, where=where))
+
+    @classmethod
+    def _mediation_concluded(cls, case, start, end):
+        """Concluded in [start, end]: succeeded, failed, withdrawn, or
+        transferred after a mediation (at least one session: a case refused
+        as not mediable and transferred never had one)."""
+        states = ['succeeded', 'failed']
+        if cls._mediation_withdrawn_concluded:
+            states.append('withdrawn')
+        return ((case.state.in_(states)
+                | ((case.state == 'transferred')
+                    & cls._mediation_has_session(case)))
+            & (case.concluded_date >= start)
+            & (case.concluded_date <= end))
+
+    @classmethod
+    def _mediation_count(cls, code, court_ids, start, end, population,
+            numerator=None, unit='ratio', filters=None):
+        """Count the concluded cases of the period matching population
+        (a function of the case and dispute type tables), and among them
+        those matching numerator; return the IndicatorResult.
+        Without numerator, the figure is the count of the population."""
+        if not court_ids:
+            if numerator is None:
+                return IndicatorResult(code=code, value=0, numerator=0,
+                    unit='count', model=CASE_MODEL)
+            return IndicatorResult(code=code, value=None, numerator=0,
+                denominator=0, unit=unit, model=CASE_MODEL)
+        case, dispute_type, from_ = cls._mediation_tables()
+        where = (cls._mediation_case_where(case, court_ids, **filters)
+            & cls._mediation_concluded(case, start, end))
+        if population is not None:
+            where &= population(case, dispute_type)
+        cursor = Transaction().connection.cursor()
+        if numerator is None:
+            cursor.execute(*from_.select(
+                    Count(case.id), where=where))
+            count, = cursor.fetchone()
+            cursor.execute(*from_.select(
+                    case.id, where=where, order_by=[case.id]))
+            ids = [r[0] for r in cursor]
+            return IndicatorResult(
+                code=code, value=int(count), numerator=int(count),
+                unit='count', model=CASE_MODEL, record_ids=ids)
+        flag = Case((numerator(case, dispute_type), 1), else_=0)
+        cursor.execute(*from_.select(
+                Sum(flag), Count(case.id), where=where))
+        num, den = cursor.fetchone()
+        num, den = int(num or 0), int(den or 0)
+        cursor.execute(*from_.select(
+                case.id, flag, where=where, order_by=[case.id]))
+        ids, numerator_ids = [], []
+        for id_, selected in cursor:
+            ids.append(id_)
+            if selected:
+                numerator_ids.append(id_)
+        return IndicatorResult(
+            code=code, value=ratio(num, den), numerator=num,
+            denominator=den, unit=unit, model=CASE_MODEL, record_ids=ids,
+            details={'numerator_ids': numerator_ids})
+
+    @classmethod
+    def mediation_b5_prelitigation_cases(cls, court_ids, start, end,
+            station=None, mediator=None, dispute_type=None):
+        "B5N: registered pre-litigation cases, accepted in [start, end]"
+        if not court_ids:
+            return IndicatorResult(code='B5N', value=0, numerator=0,
+                unit='count', model=CASE_MODEL)
+        case = Pool().get(CASE_MODEL).__table__()
+        where = (cls._mediation_case_where(case, court_ids,
+                station=station, mediator=mediator,
+                dispute_type=dispute_type)
+            & (case.accepted_date >= start)
+            & (case.accepted_date <= end))
+        if cls._mediation_non_prelitigation_sources:
+            where &= ~case.source.in_(
+                list(cls._mediation_non_prelitigation_sources))
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*case.select(Count(case.id), where=where))
+        count, = cursor.fetchone()
+        cursor.execute(*case.select(case.id, where=where, order_by=[case.id]))
+        ids = [r[0] for r in cursor]
+        return IndicatorResult(code='B5N', value=int(count),
+            numerator=int(count), unit='count', model=CASE_MODEL,
+            record_ids=ids)
+
+    @classmethod
+    def mediation_b6_success(cls, court_ids, start, end, **filters):
+        "B6: succeeded ÷ concluded"
+        return cls._mediation_count('B6', court_ids, start, end, None,
+            lambda c, t: c.state == 'succeeded', filters=filters)
+
+    @classmethod
+    def mediation_b7_voluntary(cls, court_ids, start, end, **filters):
+        "B7: succeeded and performed voluntarily ÷ succeeded"
+        return cls._mediation_count('B7', court_ids, start, end,
+            lambda c, t: c.state == 'succeeded',
+            lambda c, t: c.performance == 'voluntary', filters=filters)
+
+    @classmethod
+    def mediation_b8_judicial(cls, court_ids, start, end, **filters):
+        "B8: succeeded to judicial confirmation or document ÷ succeeded"
+        return cls._mediation_count('B8', court_ids, start, end,
+            lambda c, t: c.state == 'succeeded',
+            lambda c, t: c.performance.in_(JUDICIAL), filters=filters)
+
+    @classmethod
+    def mediation_b9_duration(cls, court_ids, start, end, **filters):
+        """B9: mean days from accepted_date to concluded_date of the cases
+        concluded in [start, end].  The day difference is computed in SQL
+        from the epochs of both dates (PostgreSQL and SQLite), rounded per
+        case (a daylight-saving hour on SQLite's local epoch)."""
+        if not court_ids:
+            return IndicatorResult(code='B9', value=None, numerator=0,
+                denominator=0, unit='days', model=CASE_MODEL)
+        case, _, from_ = cls._mediation_tables()
+        where = (cls._mediation_case_where(case, court_ids, **filters)
+            & cls._mediation_concluded(case, start, end)
+            & (case.accepted_date != Null))
+        days = Round((Extract('EPOCH', case.concluded_date)
+                - Extract('EPOCH', case.accepted_date)) / 86400.0)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*from_.select(
+                Sum(days), Count(case.id), where=where))
+        total, count = cursor.fetchone()
+        total, count = int(round(total or 0)), int(count or 0)
+        cursor.execute(*from_.select(
+                case.id, where=where, order_by=[case.id]))
+        ids = [r[0] for r in cursor]
+        return IndicatorResult(code='B9', value=ratio(total, count),
+            numerator=total, denominator=count, unit='days',
+            model=CASE_MODEL, record_ids=ids)
+
+    @classmethod
+    def mediation_b10_remote(cls, court_ids, start, end, **filters):
+        "B10: mediated cases with an audio/video session ÷ mediated cases"
+        return cls._mediation_count('B10', court_ids, start, end,
+            lambda c, t: cls._mediation_has_session(c),
+            lambda c, t: cls._mediation_has_session(c, REMOTE_MODES),
+            filters=filters)
+
+    @classmethod
+    def mediation_b11_online_confirmation(cls, court_ids, start, end,
+            **filters):
+        "B11: judicial confirmations submitted online ÷ all of them"
+        return cls._mediation_count('B11', court_ids, start, end,
+            lambda c, t: (c.state == 'succeeded')
+            & (c.performance == 'judicial_confirmation'),
+            lambda c, t: c.confirmation_online == Literal(True),
+            filters=filters)
+
+    @classmethod
+    def mediation_b12_key_domain(cls, court_ids, start, end, **filters):
+        "B12: key-domain cases succeeded ÷ key-domain cases concluded"
+        result = cls._mediation_count('B12', court_ids, start, end,
+            lambda c, t: t.key_domain != Null,
+            lambda c, t: c.state == 'succeeded', filters=filters)
+        if court_ids:
+            # the same figure per key domain
+            case, dispute_type, from_ = cls._mediation_tables()
+            where = (cls._mediation_case_where(case, court_ids, **filters)
+                & cls._mediation_concluded(case, start, end)
+                & (dispute_type.key_domain != Null))
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*from_.select(
+                    dispute_type.key_domain,
+                    Sum(Case((case.state == 'succeeded', 1), else_=0)),
+                    Count(case.id),
+                    where=where, group_by=[dispute_type.key_domain]))
+            result.details['by_domain'] = {
+                domain: (int(num or 0), int(den))
+                for domain, num, den in cursor}
+        return result
+
+    @classmethod
+    def mediation_b16_resolved(cls, court_ids, start, end, **filters):
+        "B16M: cases succeeded in [start, end] (numerator only)"
+        return cls._mediation_count('B16M', court_ids, start, end,
+            lambda c, t: c.state == 'succeeded', filters=filters)
+
+    @classmethod
+    def mediation_b18_satisfaction(cls, court_ids, start, end, **filters):
+        "B18: rated 'satisfied' ÷ rated, of the cases concluded"
+        return cls._mediation_count('B18', court_ids, start, end,
+            lambda c, t: c.satisfaction != Null,
+            lambda c, t: c.satisfaction == 'satisfied', filters=filters)
+
+    # ------------------------------------------------------------------
+    # roster
+
+    @classmethod
+    def _mediators_active_at(cls, court_ids, date, mediator=None):
+        """Return the sorted ids of the mediators active at date: their
+        latest state change on or before date (the last created on the same
+        date) is to 'active', and an appointment to one of court_ids covers
+        date."""
+        if not court_ids:
+            return []
+        pool = Pool()
+        Mediator = pool.get(MEDIATOR_MODEL)
+        Change = pool.get('court.mediator.state_change')
+        Appointment = pool.get('court.mediator.appointment')
+        mediator_t = Mediator.__table__()
+        change = Change.__table__()
+        appointment = Appointment.__table__()
+        latest = change.select(change.to_state,
+            where=(change.mediator == mediator_t.id) & (change.date <= date),
+            order_by=[change.date.desc, change.id.desc], limit=1)
+        appointed = Exists(appointment.select(appointment.id,
+                where=(appointment.mediator == mediator_t.id)
+                & appointment.company.in_(list(court_ids))
+                & (appointment.date_start <= date)
+                & ((appointment.date_end == Null)
+                    | (appointment.date_end >= date))))
+        where = Equal(latest, 'active') & appointed
+        if mediator is not None:
+            where &= mediator_t.id == _id(mediator)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*mediator_t.select(mediator_t.id, where=where,
+                order_by=[mediator_t.id]))
+        return [r[0] for r in cursor]
+
+    @classmethod
+    def mediation_b1_roster_growth(cls, court_ids, start, end,
+            station=None, mediator=None, dispute_type=None):
+        "B1: (active at end − active at start) ÷ active at start"
+        at_start = cls._mediators_active_at(court_ids, start, mediator)
+        at_end = cls._mediators_active_at(court_ids, end, mediator)
+        growth = len(at_end) - len(at_start)
+        return IndicatorResult(code='B1',
+            value=ratio(growth, len(at_start)), numerator=growth,
+            denominator=len(at_start), unit='ratio', model=MEDIATOR_MODEL,
+            record_ids=at_end, details={
+                'active_start': at_start,
+                'active_end': at_end,
+                'joined': sorted(set(at_end) - set(at_start)),
+                'left': sorted(set(at_start) - set(at_end)),
+                })
+
+    @classmethod
+    def mediation_b3_active_mediators(cls, court_ids, start, end,
+            station=None, mediator=None, dispute_type=None):
+        "B3: active invited mediators at end"
+        ids = cls._mediators_active_at(court_ids, end, mediator)
+        return IndicatorResult(code='B3', value=len(ids),
+            numerator=len(ids), unit='count', model=MEDIATOR_MODEL,
+            record_ids=ids)
+
+    @classmethod
+    def mediation_b4_organisations(cls, court_ids, start, end,
+            station=None, mediator=None, dispute_type=None):
+        """B4: distinct organisations with an agreement with one of the
+        courts signed and in force on end"""
+        if not court_ids:
+            return IndicatorResult(code='B4', value=0, numerator=0,
+                unit='count', model='court.mediation.organisation')
+        Agreement = Pool().get('court.mediation.agreement')
+        agreement = Agreement.__table__()
+        where = (agreement.company.in_(list(court_ids))
+            & (agreement.signed_date <= end)
+            & (agreement.start_date <= end)
+            & ((agreement.end_date == Null) | (agreement.end_date >= end)))
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*agreement.select(
+                Count(agreement.organisation, distinct=True), where=where))
+        count, = cursor.fetchone()
+        cursor.execute(*agreement.select(agreement.organisation,
+                where=where, group_by=[agreement.organisation],
+                order_by=[agreement.organisation]))
+        ids = [r[0] for r in cursor]
+        return IndicatorResult(code='B4', value=int(count),
+            numerator=int(count), unit='count',
+            model='court.mediation.organisation', record_ids=ids)
+
+    @classmethod
+    def _mediator_active_days(cls, court_ids, start, end, mediator=None):
+        """Return {mediator id: days active in [start, end]} of the
+        mediators active at least one day of the period.  The intervals
+        come from SQL as tuples; their intersection is worked out here."""
+        pool = Pool()
+        Change = pool.get('court.mediator.state_change')
+        Appointment = pool.get('court.mediator.appointment')
+        change = Change.__table__()
+        appointment = Appointment.__table__()
+        cursor = Transaction().connection.cursor()
+
+        where = (appointment.company.in_(list(court_ids))
+            & (appointment.date_start <= end)
+            & ((appointment.date_end == Null)
+                | (appointment.date_end >= start)))
+        if mediator is not None:
+            where &= appointment.mediator == _id(mediator)
+        cursor.execute(*appointment.select(
+                appointment.mediator, appointment.date_start,
+                appointment.date_end, where=where))
+        appointed = defaultdict(list)
+        for mediator_id, date_start, date_end in cursor:
+            appointed[mediator_id].append((
+                    _to_date(date_start), _to_date(date_end) or end))
+        if not appointed:
+            return {}
+
+        cursor.execute(*change.select(
+                change.mediator, change.date, change.to_state,
+                where=change.mediator.in_(list(appointed))
+                & (change.date <= end),
+                order_by=[change.mediator, change.date, change.id]))
+        changes = defaultdict(list)
+        for mediator_id, date, state in cursor:
+            changes[mediator_id].append((_to_date(date), state))
+
+        result = {}
+        for mediator_id, appointments in appointed.items():
+            active = []
+            history = changes.get(mediator_id, [])
+            for i, (date, state) in enumerate(history):
+                following = [d for d, _ in history[i + 1:] if d > date]
+                if state != 'active':
+                    continue
+                if i + 1 < len(history) and history[i + 1][0] == date:
+                    continue  # superseded on the same day
+                until = (following[0] - dt.timedelta(days=1)
+                    if following else end)
+                active.append((date, until))
+            days = _overlap_days(
+                _merge(active), _merge(appointments), start, end)
+            if days:
+                result[mediator_id] = days
+        return result
+
+    @classmethod
+    def _mediation_b2(cls, court_ids, start, end, station=None,
+            mediator=None, dispute_type=None):
+        """Return (rates, days, cases, under, idle, inactive_with_cases)"""
+        active_days = (cls._mediator_active_days(
+                court_ids, start, end, mediator) if court_ids else {})
+        cases = {}
+        if court_ids:
+            pool = Pool()
+            Assignment = pool.get('court.mediation.case.assignment')
+            assignment = Assignment.__table__()
+            case, _, _ = cls._mediation_tables()
+            where = (cls._mediation_case_where(case, court_ids,
+                    station=station, mediator=None,
+                    dispute_type=dispute_type)
+                & (assignment.date >= start) & (assignment.date <= end))
+            if mediator is not None:
+                where &= assignment.mediator == _id(mediator)
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*assignment.join(case,
+                    condition=assignment.case == case.id).select(
+                    assignment.mediator,
+                    Count(assignment.case, distinct=True),
+                    where=where, group_by=[assignment.mediator]))
+            cases = {m: int(n) for m, n in cursor}
+        target = Decimal(cls._mediator_monthly_target)
+        minimum = Decimal(cls._mediator_minimum_months)
+        rates, under, idle = {}, [], []
+        for mediator_id, days in sorted(active_days.items()):
+            months = max(Decimal(days) / DAYS_PER_MONTH, minimum)
+            count = cases.get(mediator_id, 0)
+            rate = Decimal(count) / months
+            rates[mediator_id] = rate.quantize(Decimal('0.0001'))
+            if rate < target:
+                under.append(mediator_id)
+            if not count:
+                idle.append(mediator_id)
+        inactive = sorted(set(cases) - set(active_days))
+        return rates, active_days, cases, under, idle, inactive
+
+    @classmethod
+    def mediation_b2_caseload(cls, court_ids, start, end, station=None,
+            mediator=None, dispute_type=None):
+        """B2: mediators active in the period handling at least the target
+        cases a month ÷ mediators active in the period"""
+        rates, days, cases, under, idle, inactive = cls._mediation_b2(
+            court_ids, start, end, station=station, mediator=mediator,
+            dispute_type=dispute_type)
+        meeting = len(rates) - len(under)
+        return IndicatorResult(code='B2', value=ratio(meeting, len(rates)),
+            numerator=meeting, denominator=len(rates), unit='ratio',
+            model=MEDIATOR_MODEL, record_ids=under, details={
+                'rates': rates,
+                'days': days,
+                'cases': {m: cases.get(m, 0) for m in rates},
+                'under_target': under,
+                'no_cases': idle,
+                'inactive_with_cases': inactive,
+                'target': cls._mediator_monthly_target,
+                })
+
+    @classmethod
+    def mediation_b2_under_target(cls, court_ids, start, end, station=None,
+            mediator=None, dispute_type=None):
+        "B2_under: mediators active in the period under the target"
+        result = cls.mediation_b2_caseload(court_ids, start, end,
+            station=station, mediator=mediator, dispute_type=dispute_type)
+        under = result.details['under_target']
+        return IndicatorResult(code='B2_under', value=len(under),
+            numerator=len(under), denominator=result.denominator,
+            unit='count', model=MEDIATOR_MODEL, record_ids=under,
+            details=result.details)
+
+
+def _to_date(value):
+    "SQLite returns dates as text"
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def _merge(intervals):
+    "Merge inclusive date intervals into sorted disjoint ones"
+    merged = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1] + dt.timedelta(days=1):
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _overlap_days(first, second, start, end):
+    "Days in both sorted disjoint interval lists and in [start, end]"
+    days = 0
+    i = j = 0
+    while i < len(first) and j < len(second):
+        low = max(first[i][0], second[j][0], start)
+        high = min(first[i][1], second[j][1], end)
+        if low <= high:
+            days += (high - low).days + 1
+        if first[i][1] < second[j][1]:
+            i += 1
+        else:
+            j += 1
+    return days

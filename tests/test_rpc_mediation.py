@@ -1,0 +1,488 @@
+"""Access of every demo role to the mediation cases and the roster, checked
+from the outside: a real trytond process, JSON-RPC, each demo user logged in
+with its own password.
+
+The expectations below are read from addons/court_mediation/case.xml and
+roster.xml (ir.model.access, ir.rule, ir.model.button groups), with the
+group inheritance of court_base/res.xml: a filing officer is also a station
+clerk, a superior-court supervisor is also a court leader, everyone is a
+court user."""
+import datetime as dt
+import re
+
+import pytest
+
+from court_tools.testdb import ADMIN_PASSWORD, RPCError
+
+COURT = '410302'    # 洛阳市老城区人民法院
+OTHER = '410303'    # 洛阳市西工区人民法院, same city
+CITY = '4103'       # 洛阳市中级人民法院
+CASE = 'court.mediation.case'
+MEDIATOR = 'court.mediator'
+BASIC_ROLES = ['clerk', 'mediator', 'filing', 'judge', 'petition', 'leader',
+    'roster', 'scoring']
+ALL_ROLES = [(r, COURT) for r in BASIC_ROLES] + [('supervisor', CITY)]
+
+# ir.model.access: r(ead) w(rite) c(reate) d(elete)
+CASE_ACCESS = {
+    'clerk': 'rwcd',        # access_case_station_clerk
+    'mediator': 'rw',       # access_case_mediator
+    'filing': 'rwcd',       # access_case_filing_officer + inherited clerk
+    'judge': 'rw',
+    'petition': 'r',
+    'leader': 'r',
+    'roster': 'r',
+    'scoring': 'r',
+    'supervisor': 'r',      # inherited from court leader
+    }
+MEDIATOR_ACCESS = {role: 'r' for role, _ in ALL_ROLES}
+MEDIATOR_ACCESS['roster'] = 'rwc'   # nobody deletes a mediator
+
+# ir.rule: which cases each role sees
+#   station: its stations' cases (or the cases it created), in its court
+#   own:     the cases whose mediator is linked to the user
+#   court:   all the cases of its court
+#   city:    all the cases of the courts under its intermediate court
+CASE_SCOPE = {
+    'clerk': 'station', 'mediator': 'own', 'filing': 'court',
+    'judge': 'court', 'petition': 'court', 'leader': 'court',
+    'roster': 'court', 'scoring': 'court', 'supervisor': 'city',
+    }
+
+# ir.model.button-res.group (with inheritance): who may press what
+CASE_BUTTONS = {
+    'register': {'clerk', 'filing'},
+    'assign': {'filing'},
+    'reassign': {'filing'},
+    'refuse': {'filing'},
+    'extend': {'filing', 'mediator'},
+    'succeed': {'filing', 'mediator'},
+    'fail': {'filing', 'mediator'},
+    'withdraw': {'filing', 'mediator', 'clerk'},
+    'transfer': {'filing'},
+    'cancel': {'filing', 'clerk'},
+    }
+MEDIATOR_BUTTONS = {
+    'activate': {'roster'},
+    'suspend': {'roster'},
+    'remove': {'roster'},
+    }
+
+# the messages of access errors (zh_CN and the untranslated ones)
+ACCESS_DENIED = re.compile(
+    r'不允许在 .* 上点击按钮|没有访问|没有权限|不允许(读取|写入|删除)模型'
+    r'|You are not allowed|is not allowed')
+
+
+def _date(value):
+    "A date of JSON-RPC"
+    return dt.date(value['year'], value['month'], value['day'])
+
+
+def _json_date(date):
+    return {'__class__': 'date', 'year': date.year, 'month': date.month,
+        'day': date.day}
+
+
+def _error(call):
+    try:
+        call()
+    except RPCError as error:
+        return error
+    return None
+
+
+def _denied(error):
+    return error is not None and bool(ACCESS_DENIED.search(error.message))
+
+
+@pytest.fixture(scope='module')
+def admin(server):
+    return server.rpc('admin', ADMIN_PASSWORD)
+
+
+@pytest.fixture(scope='module')
+def sessions(server):
+    cache = {}
+
+    def get(role, court=COURT):
+        key = f'{role}_{court}'
+        if key not in cache:
+            cache[key] = server.rpc(key)
+        return cache[key]
+    return get
+
+
+@pytest.fixture(scope='module')
+def demo(admin):
+    "What the demo holds, seen by the administrator"
+    def court(division):
+        ids = admin.model('company.company', 'search',
+            [('division_code', '=', division)], 0, None, None)
+        assert len(ids) == 1, division
+        return ids[0]
+
+    def cases(domain):
+        return set(admin.model(CASE, 'search', domain, 0, None, None))
+
+    info = {
+        'court': court(COURT), 'other': court(OTHER), 'city': court(CITY)}
+    info['stations'] = admin.model('court.station', 'search',
+        [('users.login', '=', f'clerk_{COURT}')], 0, None, None)
+    info['court_cases'] = cases([('company', '=', info['court'])])
+    info['other_cases'] = cases([('company', '=', info['other'])])
+    info['city_cases'] = cases([('company', 'child_of', [info['city']],
+                'superior')])
+    info['station_cases'] = cases([('company', '=', info['court']),
+            ('station', 'in', info['stations'])])
+    info['own_cases'] = cases([('mediator.user.login', '=',
+                f'mediator_{COURT}')])
+    info['mediators'] = set(admin.model(MEDIATOR, 'search',
+            [('company', '=', info['city'])], 0, None, None))
+    info['window'], = admin.model('court.station', 'search', [
+            ('company', '=', info['court']), ('kind', '=', 'court_window')],
+        0, None, None)
+    info['dispute_type'], = admin.model('court.dispute.type', 'search',
+        [('code', '=', 'neighbour')], 0, None, None)
+    return info
+
+
+def test_demo_data(demo, admin):
+    "The demo holds a year of cases for every court, a roster, stations"
+    assert len(demo['court_cases']) >= 200
+    assert len(demo['other_cases']) >= 200
+    assert demo['court_cases'] | demo['other_cases'] <= demo['city_cases']
+    assert len(demo['stations']) == 1, "the demo clerk keeps one station"
+    assert 0 < len(demo['station_cases']) < len(demo['court_cases'])
+    assert 0 < len(demo['own_cases']) < len(demo['court_cases'])
+    assert len(demo['mediators']) >= 30
+    states = {}
+    for row in admin.model(CASE, 'read', sorted(demo['court_cases']),
+            ['state', 'number', 'received_date', 'accepted_date',
+                'deadline', 'concluded_date']):
+        states[row['state']] = states.get(row['state'], 0) + 1
+        if row['state'] != 'draft':
+            assert re.fullmatch(r'\(\d{4}\)豫0302诉前调\d+号', row['number'])
+            assert row['accepted_date'] == row['received_date']
+            assert _date(row['deadline']) > _date(row['accepted_date'])
+        if row['concluded_date']:
+            assert (_date(row['received_date'])
+                <= _date(row['concluded_date']) <= dt.date.today())
+    total = sum(states.values())
+    assert 0.45 < states['succeeded'] / total < 0.7, states
+    assert states.get('mediating') and states.get('registered'), states
+    numbers = admin.model(CASE, 'search_count', [
+            ('company', '=', demo['court']), ('number', '!=', None)])
+    counters = admin.model('court.number.counter', 'search_read', [
+            ('company', '=', demo['court']),
+            ('kind.code', '=', 'mediation')], 0, None, None, ['last'])
+    assert sum(c['last'] for c in counters) == numbers
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_case_read(sessions, demo, role, court):
+    rpc = sessions(role, court)
+    ids = set(rpc.model(CASE, 'search', [], 0, None, None))
+    expected = {
+        'station': demo['station_cases'],
+        'own': demo['own_cases'],
+        'court': demo['court_cases'],
+        'city': demo['city_cases'],
+        }[CASE_SCOPE[role]]
+    assert expected <= ids, (role, len(expected), len(ids))
+    # beside them, only cases created since by the tests
+    assert not (ids - expected) & demo['city_cases'], role
+    assert rpc.model(CASE, 'read', sorted(ids)[:10], ['number', 'state'])
+    if CASE_SCOPE[role] != 'city':
+        assert not ids & demo['other_cases']
+    if CASE_SCOPE[role] in {'station', 'own'}:
+        hidden = sorted(demo['court_cases'] - ids)[:3]
+        assert _denied(_error(lambda: rpc.model(
+                    CASE, 'read', hidden, ['number']))), role
+
+
+def test_supervisor_sees_the_city(sessions, demo):
+    rpc = sessions('supervisor', CITY)
+    ids = set(rpc.model(CASE, 'search', [], 0, None, None))
+    assert demo['court_cases'] | demo['other_cases'] <= ids
+    companies = {r['company'] for r in rpc.model(
+            CASE, 'read', sorted(ids), ['company'])}
+    assert len(companies) >= 3
+    # and writes nothing, presses nothing
+    case = sorted(demo['court_cases'])[0]
+    assert _denied(_error(lambda: rpc.model(
+                CASE, 'write', [case], {'result_note': 'x'})))
+    assert _denied(_error(lambda: rpc.model(CASE, 'withdraw', [case])))
+
+
+def test_station_clerk_sees_its_station(sessions, demo):
+    rpc = sessions('clerk')
+    ids = rpc.model(CASE, 'search', [], 0, None, None)
+    stations = {r['station'] for r in rpc.model(
+            CASE, 'read', ids, ['station'])}
+    assert stations == set(demo['stations'])
+
+
+def test_mediator_sees_its_cases(sessions, demo, server):
+    rpc = sessions('mediator')
+    ids = rpc.model(CASE, 'search', [], 0, None, None)
+    rows = rpc.model(CASE, 'read', ids, ['mediator.user'])
+    assert {r['mediator.']['user'] for r in rows} == {rpc.user_id}
+
+
+@pytest.mark.parametrize('role', ['clerk', 'filing'])
+def test_cross_court_isolation(sessions, demo, admin, role):
+    rpc = sessions(role, OTHER)
+    mine = set(rpc.model(CASE, 'search', [], 0, None, None))
+    assert mine and not mine & demo['court_cases']
+    theirs = sorted(demo['court_cases'])[:5]
+    # not by id, not by search, not through a party's name
+    assert _denied(_error(lambda: rpc.model(
+                CASE, 'read', theirs, ['number'])))
+    assert _denied(_error(lambda: rpc.model(
+                CASE, 'write', theirs[:1], {'result_note': 'x'})))
+    assert _denied(_error(lambda: rpc.model(CASE, 'withdraw', theirs[:1])))
+    assert not set(rpc.model(CASE, 'search',
+            [('id', 'in', theirs)], 0, None, None))
+    for case in admin.model(CASE, 'read', theirs, ['parties.party.name']):
+        for party in case['parties.']:
+            name = party['party.']['name']
+            found = set(rpc.model(CASE, 'search',
+                    [('parties.party.name', '=', name)], 0, None, None))
+            assert not found & demo['court_cases'], name
+            found = set(rpc.model(CASE, 'search',
+                    [('rec_name', 'ilike', name)], 0, None, None))
+            assert not found & demo['court_cases'], name
+
+
+@pytest.mark.parametrize('role,court', [
+        ('clerk', OTHER), ('filing', OTHER), ('mediator', COURT)])
+def test_case_lines_follow_case_rules(sessions, demo, role, court):
+    "The parties, assignments and sessions follow the rules of their case"
+    rpc = sessions(role, court)
+    visible = set(rpc.model(CASE, 'search', [], 0, None, None))
+    hidden = sorted(demo['court_cases'] - visible)[:20]
+    assert hidden
+    for model in ['court.mediation.case.party',
+            'court.mediation.case.assignment', 'court.mediation.session']:
+        found = rpc.model(model, 'search', [('case', 'in', hidden)],
+            0, None, None)
+        assert not found, (model, len(found))
+
+
+def test_mediator_cannot_read_id_numbers(sessions, demo):
+    rpc = sessions('mediator')
+    case = sorted(demo['own_cases'])[0]
+    row, = rpc.model(CASE, 'read', [case], ['parties'])
+    parties = rpc.model('court.mediation.case.party', 'read',
+        row['parties'], ['party', 'party.name'])
+    assert all(p['party.']['name'] for p in parties)
+    party_ids = [p['party'] for p in parties]
+    assert _denied(_error(lambda: rpc.model(
+                'party.party', 'read', party_ids, ['id_number'])))
+    assert _denied(_error(lambda: rpc.model(
+                'court.mediation.case.party', 'read', row['parties'],
+                ['party.id_number'])))
+    assert _denied(_error(lambda: rpc.model(
+                CASE, 'read', [case], ['parties.party.id_number'])))
+    assert _denied(_error(lambda: rpc.model(CASE, 'search',
+                [('parties.party.id_number', '!=', None)], 0, 1, None)))
+    # the clerk who registers the parties may
+    clerk = sessions('clerk')
+    case = sorted(demo['station_cases'])[0]
+    assert clerk.model(CASE, 'read', [case], ['parties.party.id_number'])
+
+
+def _new_case(demo, **values):
+    return {
+        'company': demo['court'],
+        'source': 'window',
+        'station': demo['window'],
+        'received_date': _json_date(dt.date.today()),
+        'dispute_type': demo['dispute_type'],
+        'facts': '测试：邻居排水纠纷',
+        **values,
+        }
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_case_write_create_delete(sessions, demo, admin, role, court):
+    rights = CASE_ACCESS[role]
+    rpc = sessions(role, court)
+    # write: the value it reads, on a case it sees
+    case = rpc.model(CASE, 'search', [('state', '=', 'succeeded')],
+        0, 1, None)
+    assert case, role
+    note = rpc.model(CASE, 'read', case, ['result_note'])[0]['result_note']
+    error = _error(lambda: rpc.model(
+            CASE, 'write', case, {'result_note': note}))
+    if 'w' in rights:
+        assert error is None, (role, error)
+    else:
+        assert _denied(error), (role, error)
+    # create: a draft case of its court
+    values = _new_case(demo, facts=f'测试{role}')
+    if role == 'clerk':
+        values.update(source='station', station=demo['stations'][0])
+    error = _error(lambda: rpc.model(CASE, 'create', [values]))
+    if 'c' in rights:
+        assert error is None, (role, error)
+    else:
+        assert _denied(error), (role, error)
+    # delete: a draft case (created by the filing officer at the clerk's
+    # station) and, for who may delete, not a registered one
+    filing = sessions('filing')
+    draft, = filing.model(CASE, 'create', [_new_case(demo,
+                source='station', station=demo['stations'][0],
+                facts=f'测试删除{role}')])
+    error = _error(lambda: rpc.model(CASE, 'delete', [draft]))
+    if 'd' in rights:
+        assert error is None, (role, error)
+        assert not admin.model(CASE, 'search', [('id', '=', draft)],
+            0, None, None)
+        registered = rpc.model(CASE, 'search',
+            [('state', '=', 'succeeded')], 0, 1, None)
+        error = _error(lambda: rpc.model(CASE, 'delete', registered))
+        assert error is not None and not _denied(error), error
+    else:
+        assert _denied(error), (role, error)
+        filing.model(CASE, 'delete', [draft])
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_case_buttons(sessions, demo, role, court):
+    """Every button on a succeeded case: who may not press it gets an
+    access error; who may gets at most a state error (nothing changes)"""
+    rpc = sessions(role, court)
+    case = rpc.model(CASE, 'search', [('state', '=', 'succeeded')],
+        0, 1, None)
+    assert case
+    for button, groups in CASE_BUTTONS.items():
+        error = _error(lambda: rpc.model(CASE, button, case))
+        if role in groups:
+            assert not _denied(error), (role, button, error)
+        else:
+            assert _denied(error), (role, button, error)
+    state, = rpc.model(CASE, 'read', case, ['state'])
+    assert state['state'] == 'succeeded'
+
+
+def test_case_workflow_by_roles(sessions, demo, admin):
+    """A case from intake to success, each step by the role that does it;
+    the number continues the demo's counter"""
+    clerk = sessions('clerk')
+    filing = sessions('filing')
+    mediator_rpc = sessions('mediator')
+    judge = sessions('judge')
+    persons = admin.model('party.party', 'search',
+        [('party_kind', '=', 'person')], 0, 2, None)
+    case, = clerk.model(CASE, 'create', [_new_case(demo,
+                source='station', station=demo['stations'][0],
+                consent=True, parties=[('create', [
+                            {'role': 'applicant', 'party': persons[0]},
+                            {'role': 'respondent', 'party': persons[1]},
+                            ])])])
+    assert _denied(_error(lambda: judge.model(CASE, 'register', [case])))
+    year = dt.date.today().year
+    last, = admin.model('court.number.counter', 'search_read', [
+            ('company', '=', demo['court']), ('year', '=', year),
+            ('kind.code', '=', 'mediation')], 0, None, None, ['last'])
+    clerk.model(CASE, 'register', [case])
+    row, = clerk.model(CASE, 'read', [case], ['number', 'state', 'deadline'])
+    assert row['state'] == 'registered'
+    assert row['number'] == f'({year})豫0302诉前调{last["last"] + 1}号'
+    # the clerk may not assign, the filing officer does
+    mediator, = admin.model(MEDIATOR, 'search',
+        [('user.login', '=', f'mediator_{COURT}')], 0, None, None)
+    assert _denied(_error(lambda: clerk.model(CASE, 'assign', [case])))
+    filing.model(CASE, 'write', [case],
+        {'complexity': 'simple', 'mediator': mediator})
+    filing.model(CASE, 'assign', [case])
+    # now the mediator sees it and holds a session
+    assert case in mediator_rpc.model(CASE, 'search', [], 0, None, None)
+    mediator_rpc.model('court.mediation.session', 'create', [{
+                'case': case, 'date': _json_date(dt.date.today()),
+                'mode': 'video', 'duration': 60}])
+    assert mediator_rpc.model(CASE, 'read', [case],
+        ['state'])[0]['state'] == 'mediating'
+    assert _denied(_error(lambda: judge.model(CASE, 'succeed', [case])))
+    mediator_rpc.model(CASE, 'write', [case],
+        {'agreement': '双方自愿和解。', 'performance': 'voluntary'})
+    mediator_rpc.model(CASE, 'succeed', [case])
+    row, = admin.model(CASE, 'read', [case], ['state', 'concluded_date'])
+    assert row['state'] == 'succeeded' and row['concluded_date']
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_mediator_access(sessions, demo, admin, role, court):
+    rights = MEDIATOR_ACCESS[role]
+    rpc = sessions(role, court)
+    # the whole city roster is shared with the courts below
+    ids = set(rpc.model(MEDIATOR, 'search', [], 0, None, None))
+    assert demo['mediators'] <= ids, role
+    mediator = sorted(demo['mediators'])[0]
+    row, = rpc.model(MEDIATOR, 'read', [mediator], ['name', 'studio'])
+    assert row['name']
+    error = _error(lambda: rpc.model(
+            MEDIATOR, 'write', [mediator], {'studio': row['studio']}))
+    if 'w' in rights:
+        assert error is None, (role, error)
+    else:
+        assert _denied(error), (role, error)
+    # a new candidate, from a person not on the roster yet
+    on_roster = {r['party'] for r in admin.model(
+            MEDIATOR, 'read', sorted(ids), ['party'])}
+    person = next(p for p in admin.model('party.party', 'search',
+            [('party_kind', '=', 'person')], 0, None, None)
+        if p not in on_roster)
+    values = {'company': demo['city'], 'party': person}
+    error = _error(lambda: rpc.model(MEDIATOR, 'create', [values]))
+    if 'c' in rights:
+        assert error is None, (role, error)
+        new = admin.model(MEDIATOR, 'search', [('party', '=', person)],
+            0, None, None)
+    else:
+        assert _denied(error), (role, error)
+        new = admin.model(MEDIATOR, 'create', [values])
+    # buttons on the new candidate
+    for button in ['activate', 'suspend', 'remove']:
+        if button != 'activate':
+            admin.model(MEDIATOR, 'write', new, {'state_reason': '测试'})
+        error = _error(lambda: rpc.model(MEDIATOR, button, new))
+        if role in MEDIATOR_BUTTONS[button]:
+            assert error is None, (role, button, error)
+        else:
+            assert _denied(error), (role, button, error)
+    # nobody deletes a mediator
+    assert _denied(_error(lambda: rpc.model(MEDIATOR, 'delete', new)))
+
+
+def test_mediator_suspension_needs_reason(sessions, demo, admin):
+    rpc = sessions('roster')
+    new = rpc.model(MEDIATOR, 'search', [('state', '=', 'candidate')],
+        0, 1, None)
+    assert new
+    rpc.model(MEDIATOR, 'activate', new)
+    error = _error(lambda: rpc.model(MEDIATOR, 'suspend', new))
+    assert error is not None and not _denied(error), error
+    rpc.model(MEDIATOR, 'write', new, {'state_reason': '暂停测试'})
+    rpc.model(MEDIATOR, 'suspend', new)
+    changes = admin.model('court.mediator.state_change', 'search_read',
+        [('mediator', '=', new[0])], 0, None, None, ['to_state', 'reason'])
+    assert {c['to_state'] for c in changes} >= {'active', 'suspended'}
+
+
+def test_workflow_fields_not_writable(sessions, demo):
+    "The state and the number change only through the workflow"
+    filing = sessions('filing')
+    judge = sessions('judge')
+    draft, = filing.model(CASE, 'create', [_new_case(demo, facts='测试状态')])
+    try:
+        # the judge may write a case but press no button
+        error = _error(lambda: judge.model(CASE, 'write', [draft], {
+                    'state': 'succeeded', 'number': '(2026)豫0302诉前调1号'}))
+        assert error is not None, "state written without the workflow"
+    finally:
+        # (the state is refused, as it should; tolerate the write)
+        _error(lambda: filing.model(CASE, 'write', [draft], {'state': 'draft'}))
+        filing.model(CASE, 'delete', [draft])
