@@ -27,3 +27,23 @@ def server(demo_db):
     with demo_db.server() as server:
         yield server
 
+
+
+@pytest.fixture(scope='module')
+def admin(server):
+    "The administrator's JSON-RPC session"
+    return server.rpc('admin', testdb.ADMIN_PASSWORD)
+
+
+@pytest.fixture(scope='module')
+def sessions(server):
+    """sessions(role, court='410302'): the JSON-RPC session of the demo user
+    of that role and court (login <role>_<division code>), cached"""
+    cache = {}
+
+    def get(role, court='410302'):
+        key = f'{role}_{court}'
+        if key not in cache:
+            cache[key] = server.rpc(key)
+        return cache[key]
+    return get

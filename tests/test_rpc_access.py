@@ -43,23 +43,6 @@ def _denied(call):
     return None
 
 
-@pytest.fixture(scope='module')
-def admin(server):
-    from court_tools.testdb import ADMIN_PASSWORD
-    return server.rpc('admin', ADMIN_PASSWORD)
-
-
-@pytest.fixture(scope='module')
-def sessions(server):
-    cache = {}
-
-    def get(role, court=COURT):
-        key = f'{role}_{court}'
-        if key not in cache:
-            cache[key] = server.rpc(key)
-        return cache[key]
-    return get
-
 
 @pytest.mark.parametrize('model,role,rights', [
         (model, role, rights)

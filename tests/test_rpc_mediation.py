@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from court_tools.testdb import ADMIN_PASSWORD, RPCError
+from court_tools.testdb import RPCError
 
 COURT = '410302'    # 洛阳市老城区人民法院
 OTHER = '410303'    # 洛阳市西工区人民法院, same city
@@ -95,22 +95,6 @@ def _error(call):
 def _denied(error):
     return error is not None and bool(ACCESS_DENIED.search(error.message))
 
-
-@pytest.fixture(scope='module')
-def admin(server):
-    return server.rpc('admin', ADMIN_PASSWORD)
-
-
-@pytest.fixture(scope='module')
-def sessions(server):
-    cache = {}
-
-    def get(role, court=COURT):
-        key = f'{role}_{court}'
-        if key not in cache:
-            cache[key] = server.rpc(key)
-        return cache[key]
-    return get
 
 
 @pytest.fixture(scope='module')

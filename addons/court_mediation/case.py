@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sql.aggregate import Count
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSingleton, ModelSQL, ModelView, Workflow, fields)
@@ -25,6 +26,7 @@ from trytond.modules.court_base import workday
 from trytond.modules.court_base.model import CourtMixin, RegisteredMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -136,7 +138,7 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'court.mediation.case'
     _rec_name = 'number'
     number = fields.Char("Number", readonly=True)
-    source = fields.Selection(SOURCES, "Source", required=True,
+    source = fields.Selection(SOURCES, "Source", required=True, sort=False,
         states={'readonly': _OPEN})
     station = fields.Many2One(
         'court.station', "Station", ondelete='RESTRICT',
@@ -174,7 +176,7 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
         'get_triage')
     triage_reasons = fields.Function(
         fields.Text("Reasons of the Suggestion"), 'get_triage')
-    complexity = fields.Selection(COMPLEXITY, "Complexity",
+    complexity = fields.Selection(COMPLEXITY, "Complexity", sort=False,
         states={
             'readonly': Eval('state') != 'registered',
             'required': Eval('state').in_(['assigned', 'mediating']),
@@ -221,7 +223,7 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
             'readonly': Eval('state') != 'mediating',
             'invisible': ~Eval('state').in_(['mediating', 'succeeded']),
             })
-    performance = fields.Selection(PERFORMANCE, "Performance",
+    performance = fields.Selection(PERFORMANCE, "Performance", sort=False,
         states={
             'invisible': Eval('state') != 'succeeded',
             })
@@ -249,12 +251,13 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
             'readonly': ~Eval('state').in_(['mediating', 'failed', 'refused']),
             })
     result_note = fields.Text("Outcome Note")
-    satisfaction = fields.Selection(SATISFACTION, "Satisfaction",
+    satisfaction = fields.Selection(SATISFACTION, "Satisfaction", sort=False,
         states={
             'readonly': ~Eval('state').in_(
                 ['succeeded', 'failed', 'withdrawn', 'transferred']),
             })
-    state = fields.Selection(STATES, "State", readonly=True, required=True)
+    state = fields.Selection(
+        STATES, "State", readonly=True, required=True, sort=False)
 
     @classmethod
     def __setup__(cls):
@@ -379,10 +382,31 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
         if self.station:
             self.company = self.station.company
 
-    def get_names(self, name):
-        role = 'applicant' if name == 'applicants' else 'respondent'
-        return '、'.join(p.party.name for p in self.parties
-            if p.role == role and p.party)
+    @classmethod
+    def get_names(cls, cases, names):
+        "Applicants and respondents of many cases in one query"
+        pool = Pool()
+        CaseParty = pool.get('court.mediation.case.party')
+        Party = pool.get('party.party')
+        line = CaseParty.__table__()
+        party = Party.__table__()
+        roles = {'applicants': 'applicant', 'respondents': 'respondent'}
+        found = {n: defaultdict(list) for n in names}
+        cursor = Transaction().connection.cursor()
+        ids = [c.id for c in cases]
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
+            cursor.execute(*line.join(party,
+                    condition=line.party == party.id).select(
+                    line.case, line.role, party.name,
+                    where=reduce_ids(line.case, sub_ids)
+                    & line.role.in_([roles[n] for n in names]),
+                    order_by=[line.case, line.id]))
+            for case_id, role, name in cursor:
+                for field, field_role in roles.items():
+                    if field_role == role and field in found:
+                        found[field][case_id].append(name)
+        return {n: {i: '、'.join(found[n][i]) or None for i in ids}
+            for n in names}
 
     @classmethod
     def get_session_count(cls, cases, name):
@@ -826,7 +850,7 @@ class CaseParty(ModelSQL, ModelView):
             ('applicant', "Applicant"),
             ('respondent', "Respondent"),
             ('third', "Third Party"),
-            ], "Role", required=True)
+            ], "Role", required=True, sort=False)
     party = fields.Many2One(
         'party.party', "Party", required=True, ondelete='RESTRICT')
     agent = fields.Char("Agent")
@@ -873,7 +897,8 @@ class Session(ModelSQL, ModelView):
     case = fields.Many2One(
         'court.mediation.case', "Case", required=True, ondelete='CASCADE')
     date = fields.Date("Date", required=True)
-    mode = fields.Selection(SESSION_MODES, "Mode", required=True)
+    mode = fields.Selection(
+        SESSION_MODES, "Mode", required=True, sort=False)
     duration = fields.Integer("Duration (minutes)")
     notes = fields.Text("Notes")
 

@@ -616,7 +616,7 @@ class _Builder:
         Session = pool.get('court.mediation.session')
         Counter = pool.get('court.number.counter')
         Kind = pool.get('court.number.kind')
-        rng, today = self.rng, self.today
+        rng = self.rng
         kind, = Kind.search([('code', '=', 'mediation')])
         weights = {c: w for c, w in DISPUTE_WEIGHTS.items() if c in self.types}
 

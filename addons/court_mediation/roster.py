@@ -381,9 +381,4 @@ class MediatorAppraisal(ModelSQL, ModelView):
             ('mediator_year_uniq', Unique(t, t.mediator, t.year),
                 'court_mediation.msg_appraisal_year_unique'),
             ]
-
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
         cls.__access__.add('mediator')

@@ -163,7 +163,6 @@ class Import(Wizard):
         """Return (values for the mediators, list of error lines).
         Nothing is written."""
         pool = Pool()
-        Party = pool.get('party.party')
         Mediator = pool.get('court.mediator')
         Organisation = pool.get('court.mediation.organisation')
         DisputeType = pool.get('court.dispute.type')

@@ -28,6 +28,7 @@ expect = pytest.importorskip(
     'playwright.sync_api', reason='playwright is not installed').expect
 
 from court_tools import testdb
+from sao import login  # noqa: E402  (tests/browser/sao.py)
 
 # XML id -> Chinese name (the user guide's) and English source name
 ROOT = 'court_base.menu_court_root'
@@ -101,26 +102,6 @@ def server_menus(server, login, password):
             [root['id'], *(c['id'] for c in children)], ['name'])}
     return names[root['id']], {
         by_name.get(c['name'], c['name']): names[c['id']] for c in children}
-
-
-def login(page, server, login, password):
-    "Log in through sao's dialogs: user name, then password"
-    page.goto(server.url + '/')
-    dialog = page.locator('.login-dialog')
-    dialog.locator('input#login').wait_for(state='visible')
-    # the server is started with -d: the database is given, read-only
-    expect(dialog.locator('input#database')).to_have_value(server.database)
-    expect(dialog.locator('input#database')).to_be_visible()
-    dialog.locator('input#login').fill(login)
-    dialog.locator('button[type=submit]').click()
-    password_input = page.locator('.modal input[type=password]')
-    password_input.wait_for(state='visible')
-    password_input.fill(password)
-    password_input.press('Enter')
-    # logged in: the user's name in the navigation bar, the menu tree drawn
-    page.locator('#user-preferences > a').wait_for(state='visible')
-    page.locator(LABELS).first.wait_for(state='visible')
-    page.locator('.login-dialog').wait_for(state='detached')
 
 
 def menu_labels(page):
