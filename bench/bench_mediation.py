@@ -337,7 +337,8 @@ def register_bench(args, database, conn, ids):
     one INSERT + COMMIT a case through psycopg."""
     port = testdb.free_port()
     env = dict(database.env, PYTHONOPTIMIZE='1',
-        TRYTOND_DATABASE_NAMES=database.name)
+        TRYTOND_DATABASE_NAMES=database.name,
+        TRYTOND_DATABASE__RETRY='20')  # as config/postgresql.conf
     log = open(Path(database.workdir) / 'gunicorn.log', 'w')
     process = subprocess.Popen([
             str(Path(sys.executable).parent / 'gunicorn'), '-w', '2',

@@ -2,11 +2,13 @@
 """Case numbers: one mechanism for every numbered record of the platform.
 
 A number is given per court, kind and year, like ``(2026)豫0302诉前调123号``.
-``NumberCounter.next_number(court, kind_code, date)`` increments the
-counter row with a single ``UPDATE … RETURNING`` inside the caller's
-transaction: the row stays locked until that transaction ends, so two
-transactions never get the same number, and a rolled-back transaction gives
-its number back (no gap is left by failed creations).
+``NumberCounter.next_number(court, kind_code, date)`` locks the counter
+row (Tryton restarts the transaction with the lock taken first), then
+increments it with ``UPDATE … RETURNING`` inside the caller's transaction:
+the row stays locked until that transaction ends, so two transactions never
+get the same number, and a rolled-back transaction gives its number back
+(no gap is left by failed creations).  Concurrent registrations of one
+court and kind wait for each other (retried up to ``[database] retry``).
 """
 import datetime as dt
 
@@ -121,8 +123,18 @@ class NumberCounter(ModelSQL, ModelView):
         if isinstance(date, dt.datetime):
             date = date.date()
         year = (date or Date.today()).year
-        number = cls._increment(company.id, kind.id, year)
-        if number is None:
+        counters = cls.search([
+                ('company', '=', company.id),
+                ('kind', '=', kind.id),
+                ('year', '=', year),
+                ], limit=1)
+        if counters:
+            # Lock the row first: Tryton then restarts the transaction with
+            # the lock taken before its snapshot, so that the UPDATE below
+            # never meets a concurrent update (PostgreSQL's repeatable read
+            # would refuse it with a serialization failure).
+            cls.lock(counters)
+        else:
             # first number of the year: create the counter under a table
             # lock so that concurrent first numbers do not collide
             cls.lock()
@@ -137,5 +149,5 @@ class NumberCounter(ModelSQL, ModelView):
                             'year': year,
                             'last': 0,
                             }])
-            number = cls._increment(company.id, kind.id, year)
+        number = cls._increment(company.id, kind.id, year)
         return kind.format(year, court_code, number)
