@@ -8,6 +8,7 @@ shared with the courts below it; each court appoints mediators from it
 their date and reason, so that the roster's size at any date can be
 computed (B1, B3)."""
 import datetime as dt
+from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -143,6 +144,20 @@ class Mediator(Workflow, CourtMixin, ModelSQL, ModelView):
         'court.mediator.training', 'mediator', "Trainings")
     appraisals = fields.One2Many(
         'court.mediator.appraisal', 'mediator', "Appraisals")
+    monthly_caseload = fields.Function(fields.Numeric(
+            "Cases a Month", digits=(6, 2),
+            help="Cases assigned a month while active, over the last 12 "
+            "months (B2)."), 'get_caseload')
+    caseload_status = fields.Function(fields.Selection([
+                (None, ""),
+                ('met', "Target Met"),
+                ('under', "Under Target"),
+                ('idle', "No Case (Nominal)"),
+                ], "Caseload", sort=False,
+            help="Against 5 cases a month over the last 12 months (B2); "
+            "a mediator with no case is on the roster in name only "
+            "(挂名不工作)."),
+        'get_caseload', searcher='search_caseload_status')
 
     @classmethod
     def __setup__(cls):
@@ -200,6 +215,74 @@ class Mediator(Workflow, CourtMixin, ModelSQL, ModelView):
 
     def get_name(self, name):
         return self.party.name if self.party else None
+
+    @classmethod
+    def _caseload_period(cls):
+        "(start, end): the 12 months up to today, or the context's"
+        context = Transaction().context
+        end = context.get('caseload_end') or Pool().get('ir.date').today()
+        start = context.get('caseload_start') or (
+            end - dt.timedelta(days=364))
+        return start, end
+
+    @classmethod
+    def _caseload(cls, mediators):
+        """{mediator id: (rate, status)} of B2 for the period, computed
+        once per roster court over the courts below it"""
+        pool = Pool()
+        Indicator = pool.get('court.indicator')
+        Company = pool.get('company.company')
+        start, end = cls._caseload_period()
+        result = {}
+        by_court = {}
+        for mediator in mediators:
+            by_court.setdefault(mediator.company.id, []).append(mediator.id)
+        for court_id, ids in by_court.items():
+            details = Indicator.mediation_b2_caseload(
+                Company.court_and_subordinates([court_id]),
+                start, end).details
+            under, idle = set(details['under_target']), set(
+                details['no_cases'])
+            for mediator_id in ids:
+                rate = details['rates'].get(mediator_id)
+                if rate is None:
+                    status = None
+                elif mediator_id in idle:
+                    status = 'idle'
+                elif mediator_id in under:
+                    status = 'under'
+                else:
+                    status = 'met'
+                result[mediator_id] = (rate, status)
+        return result
+
+    @classmethod
+    def get_caseload(cls, mediators, names):
+        caseload = cls._caseload(mediators)
+        result = {n: {} for n in names}
+        for mediator in mediators:
+            rate, status = caseload.get(mediator.id, (None, None))
+            if 'monthly_caseload' in result:
+                result['monthly_caseload'][mediator.id] = (
+                    rate.quantize(Decimal('0.01')) if rate is not None
+                    else None)
+            if 'caseload_status' in result:
+                result['caseload_status'][mediator.id] = status
+        return result
+
+    @classmethod
+    def search_caseload_status(cls, name, clause):
+        _, operator, value = clause[:3]
+        mediators = cls.search([('state', '!=', 'removed')])
+        caseload = cls._caseload(mediators)
+        values = value if isinstance(value, (list, tuple)) else [value]
+        ids = [i for i, (_, status) in caseload.items()
+            if status in values]
+        if operator in {'=', 'in'}:
+            return [('id', 'in', ids)]
+        if operator in {'!=', 'not in'}:
+            return [('id', 'not in', ids)]
+        return [('id', '=', -1)]
 
     @classmethod
     def search_name(cls, name, clause):

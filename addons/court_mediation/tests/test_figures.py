@@ -7,6 +7,7 @@ from decimal import Decimal
 from trytond.modules.company.tests import create_company
 from trytond.modules.court_base.validators import id_number_check_character
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 import unittest
 
 from trytond.tests.test_tryton import activate_module, with_transaction
@@ -526,6 +527,23 @@ class MediationFiguresTestCase(unittest.TestCase):
             start=D(2025, 6, 1))
         self.assertEqual((under.value, under.unit, under.record_ids),
             (2, 'count', ids('M3', 'M5')))
+
+        # the roster shows the same figures on each mediator (over the
+        # roster court T and the courts below it), and finds them
+        Mediator = pool.get('court.mediator')
+        with Transaction().set_context(
+                caseload_start=D(2025, 6, 1), caseload_end=END):
+            shown = {m.id: (m.monthly_caseload, m.caseload_status)
+                for m in Mediator.browse(ids('M1', 'M2', 'M3', 'M5'))}
+            self.assertEqual(shown, {
+                    mediators['M1'].id: (Decimal('5.00'), 'met'),
+                    mediators['M2'].id: (None, None),
+                    mediators['M3'].id: (Decimal('4.00'), 'under'),
+                    mediators['M5'].id: (Decimal('0.00'), 'idle'),
+                    })
+            found = Mediator.search(
+                [('caseload_status', 'in', ['under', 'idle'])])
+            self.assertEqual(sorted(m.id for m in found), ids('M3', 'M5'))
 
         # April to June: 91 days, 2.9897 months
         b2 = self._compute('B2', [courts['A']], start=D(2025, 4, 1))
