@@ -128,6 +128,9 @@ class DemoDatabase:
     def server(self, config=None, extra_env=None):
         port = free_port()
         env = dict(self.env, PYTHONOPTIMIZE='1',
+            # as config/postgresql.conf: concurrent registrations of one
+            # court restart while its number counter is locked
+            TRYTOND_DATABASE__RETRY='20',
             TRYTOND_WEB__LISTEN=f'127.0.0.1:{port}',
             TRYTOND_WEB__ROOT=str(
                 ROOT / 'var' / 'sao' / 'node_modules' / 'tryton-sao'))

@@ -204,16 +204,26 @@ def pick(page, steps, input_, text, what):
     expect(page.locator('ul.dropdown-completion:visible')).to_have_count(0)
 
 
+def settle(page):
+    """Wait until sao has no request under way (a save and the reload that
+    follows it): a form button pressed before would act on the record as
+    it was, and the server would refuse it as modified meanwhile."""
+    page.wait_for_load_state('networkidle')
+
+
 def toolbar(tab, steps, button_id, what):
     "A button of the tab's toolbar: new_, save, reload, switch_..."
     steps.click(tab.locator(f'button#{button_id}'), what)
+    settle(tab.page)
 
 
 def button(tab, steps, name):
     "A button of the form view"
     target = tab.locator(f'button[name="{name}"]')
     expect(target).to_be_enabled()
+    settle(tab.page)
     steps.click(target, f'button {name}')
+    settle(tab.page)
 
 
 def one2many(tab, string):
