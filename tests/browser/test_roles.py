@@ -170,8 +170,10 @@ def check_role(page, server, screenshot_dirs, user, password,
     assert not unexpected, f'{user} sees {unexpected} in {labels}'
     english = [ENGLISH[m] for m in CHINESE if ENGLISH[m] in labels]
     assert not english, f'English menu labels {english} for {user}'
-    assert page.locator('#user-preferences > a').inner_text().startswith(
-        court + title)
+    # the user's name, after the count of unread notifications if any
+    # (the mediation story notifies the mediator of its cases)
+    user_name = page.locator('#user-preferences > a').inner_text()
+    assert user_name.split('\n')[-1].startswith(court + title), user_name
     assert page.locator('#global-search input').get_attribute(
         'placeholder') == '操作'
     page.locator('#user-preferences > a').click()
