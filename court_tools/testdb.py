@@ -12,6 +12,7 @@ client logged in as that user, so that access is tested from the outside.
 """
 import base64
 import contextlib
+import datetime as dt
 import hashlib
 import http.client
 import json
@@ -26,12 +27,20 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = [
     'court_base', 'court_mediation', 'court_petition', 'court_grid',
     'court_scoring']
 ADMIN_PASSWORD = 'admin-test-2026'
+# The demo courts' time zone: the server's "today" (ir.date) is taken there
+COURT_TIMEZONE = 'Asia/Shanghai'
+
+
+def court_today():
+    "Today in the courts' time zone, as the server computes it"
+    return dt.datetime.now(ZoneInfo(COURT_TIMEZONE)).date()
 DEMO_PASSWORD = 'court-demo-2026'
 BIN = Path(sys.executable).parent
 CACHE = Path(os.environ.get('COURT_TEST_CACHE', ROOT / 'var' / 'testcache'))

@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from court_tools import testdb
 from court_tools.testdb import RPCError
 
 COURT = '410302'    # 洛阳市老城区人民法院
@@ -151,7 +152,7 @@ def test_demo_data(demo, admin):
             assert _date(row['deadline']) > _date(row['accepted_date'])
         if row['concluded_date']:
             assert (_date(row['received_date'])
-                <= _date(row['concluded_date']) <= dt.date.today())
+                <= _date(row['concluded_date']) <= testdb.court_today())
     total = sum(states.values())
     assert 0.45 < states['succeeded'] / total < 0.7, states
     assert states.get('mediating') and states.get('registered'), states
@@ -282,7 +283,7 @@ def _new_case(demo, **values):
         'company': demo['court'],
         'source': 'window',
         'station': demo['window'],
-        'received_date': _json_date(dt.date.today()),
+        'received_date': _json_date(testdb.court_today()),
         'dispute_type': demo['dispute_type'],
         'facts': '测试：邻居排水纠纷',
         **values,
@@ -367,7 +368,7 @@ def test_case_workflow_by_roles(sessions, demo, admin):
                             {'role': 'respondent', 'party': persons[1]},
                             ])])])
     assert _denied(_error(lambda: judge.model(CASE, 'register', [case])))
-    year = dt.date.today().year
+    year = testdb.court_today().year
     last, = admin.model('court.number.counter', 'search_read', [
             ('company', '=', demo['court']), ('year', '=', year),
             ('kind.code', '=', 'mediation')], 0, None, None, ['last'])
@@ -385,7 +386,7 @@ def test_case_workflow_by_roles(sessions, demo, admin):
     # now the mediator sees it and holds a session
     assert case in mediator_rpc.model(CASE, 'search', [], 0, None, None)
     mediator_rpc.model('court.mediation.session', 'create', [{
-                'case': case, 'date': _json_date(dt.date.today()),
+                'case': case, 'date': _json_date(testdb.court_today()),
                 'mode': 'video', 'duration': 60}])
     assert mediator_rpc.model(CASE, 'read', [case],
         ['state'])[0]['state'] == 'mediating'

@@ -24,6 +24,9 @@ MENU_LABEL = '#menu table.tree > tbody > tr div.column-char'
 ARTIFACTS = testdb.ROOT / 'artifacts' / 'browser'
 ACTIVE_TAB = '#tabcontent > .tab-pane.active'
 COMPLETION = 'ul.dropdown-completion:visible li.completion a'
+# The browser contexts run in the courts' time zone (as the demo courts do)
+TIMEZONE = testdb.COURT_TIMEZONE
+today = testdb.court_today
 
 
 @dataclass

@@ -22,7 +22,6 @@ English source where a translation is missing), so the test does not
 depend on the state of the translations.
 """
 import contextlib
-import datetime as dt
 import re
 
 import pytest
@@ -87,7 +86,7 @@ def story(rpc):
         admin.model('res.user', 'write', [users[CLERK]['id']],
             {'stations': [('add', stations[:1])]})
 
-    today = dt.date.today()
+    today = sao.today()
     mediators = admin._call('model.court.mediator.search_read', [
             [('user', '=', users[MEDIATOR]['id'])], 0, 1, None,
             ['rec_name', 'state'], admin.context])
@@ -142,7 +141,7 @@ def story(rpc):
 def session(browser, server, login):
     "A browser context logged in to sao as `login`"
     context = browser.new_context(viewport=VIEWPORT, locale='zh-CN',
-        timezone_id='Asia/Shanghai')
+        timezone_id=sao.TIMEZONE)
     context.set_default_timeout(30_000)
     page = context.new_page()
     try:
@@ -196,7 +195,7 @@ def add_session(page, steps, tab, story):
     mode.wait_for(state='visible')
     steps.select(mode, 'video', 'mode')
     date = sessions.locator('input[name=date]').first
-    assert date.input_value() == dt.date.today().isoformat()
+    assert date.input_value() == sao.today().isoformat()
     sao.toolbar(tab, steps, 'save', 'save')
     # the first session starts the mediation
     sao.wait_value(tab, 'state', 'mediating')
@@ -273,7 +272,7 @@ def test_mediation_story(browser, server, rpc, story, screenshot_dirs):
             print('   ', *action)
 
     year, _ = NUMBER.match(number).groups()
-    assert int(year) == dt.date.today().year
+    assert int(year) == sao.today().year
     case_id = find_case(rpc[CLERK], number)
     case = read_case(rpc[CLERK], case_id)
     assert case['state'] == 'registered'
