@@ -72,7 +72,7 @@ MEDIATOR_BUTTONS = {
 # the messages of access errors (zh_CN and the untranslated ones)
 ACCESS_DENIED = re.compile(
     r'不允许在 .* 上点击按钮|没有访问|没有权限|不允许(读取|写入|删除)模型'
-    r'|You are not allowed|is not allowed')
+    r'|没有运行向导程序 .* 的权限|You are not allowed|is not allowed')
 
 
 def _date(value):
@@ -471,3 +471,109 @@ def test_workflow_fields_not_writable(sessions, demo):
         # (the state is refused, as it should; tolerate the write)
         _error(lambda: filing.model(CASE, 'write', [draft], {'state': 'draft'}))
         filing.model(CASE, 'delete', [draft])
+
+
+FIGURES = 'wizard.court.mediation.figures'
+FIGURES_READERS = {'filing', 'leader', 'roster', 'scoring', 'supervisor'}
+
+
+def _figures(rpc, start_values):
+    "Run the figures screen as rpc's user: the lines it shows"
+    session, _, _ = rpc(f'{FIGURES}.create')
+    try:
+        first = rpc(f'{FIGURES}.execute', session, {}, 'start')
+        defaults = first['view']['defaults']
+        values = {
+            'court': defaults.get('court'),
+            'start_date': defaults['start_date'],
+            'end_date': defaults['end_date'],
+            'grouping': 'total', 'codes': [],
+            }
+        values.update(start_values)
+        result = rpc(f'{FIGURES}.execute', session, {'start': values},
+            'result')
+        return defaults, result['view']['defaults']
+    finally:
+        rpc(f'{FIGURES}.delete', session)
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_figures_screen_access(sessions, demo, role, court):
+    "Who may open the mediation figures (the menu's action groups)"
+    rpc = sessions(role, court)
+    error = _error(lambda: _figures(rpc, {'codes': ['B3']}))
+    if role in FIGURES_READERS:
+        assert error is None, error
+    else:
+        assert _denied(error), error
+
+
+def test_figures_screen(sessions, demo, admin):
+    "The leader's figures of the year, in total and by station"
+    leader = sessions('leader')
+    year = testdb.court_today().year
+    start, end = dt.date(year, 1, 1), testdb.court_today()
+    defaults, result = _figures(leader, {
+            'court': demo['court'], 'codes': ['B6', 'B3', 'B5N'],
+            'start_date': _json_date(start), 'end_date': _json_date(end)})
+    assert defaults['court'] == demo['court']
+    lines = {line['code']: line for line in result['lines']}
+    assert set(lines) == {'B6', 'B3', 'B5N'}
+    # B6's numerator: the court's cases that succeeded in the period
+    succeeded = admin.model(CASE, 'search_count', [
+            ('company', '=', demo['court']), ('state', '=', 'succeeded'),
+            ('concluded_date', '>=', _json_date(start)),
+            ('concluded_date', '<=', _json_date(end))])
+    assert succeeded and lines['B6']['numerator'] == succeeded
+    assert lines['B6']['target'] == '≥ 50%'
+    assert lines['B6']['status'] == (
+        'met' if succeeded / lines['B6']['denominator'] >= 0.5
+        else 'not_met')
+    registered = admin.model(CASE, 'search_count', [
+            ('company', '=', demo['court']),
+            ('state', 'not in', ['draft', 'cancelled']),
+            ('source', '!=', 'entrusted'),
+            ('received_date', '>=', _json_date(start)),
+            ('received_date', '<=', _json_date(end))])
+    assert lines['B5N']['value'] == str(registered)
+    assert lines['B3']['status'] in {'met', 'not_met'}
+
+    # by station: one line per station of the court for each case figure,
+    # none for the roster figure B3; the station lines add up to the total
+    _, by_station = _figures(leader, {
+            'court': demo['court'], 'codes': ['B5N', 'B3'],
+            'grouping': 'station',
+            'start_date': _json_date(start), 'end_date': _json_date(end)})
+    stations = admin.model('court.station', 'search', [
+            ('company', '=', demo['court'])], 0, None, None)
+    assert {line['code'] for line in by_station['lines']} == {'B5N'}
+    assert len(by_station['lines']) == len(stations)
+    assert sum(int(line['value']) for line in by_station['lines']) <= (
+        registered)
+
+
+def test_figures_screen_other_court(sessions, demo):
+    "A basic court's leader may not read a neighbour court's figures"
+    leader = sessions('leader')
+    error = _error(lambda: _figures(leader, {'court': demo['other']}))
+    assert error is not None and '不能查看' in error.message, error
+    # the supervisor of the city reads both
+    supervisor = sessions('supervisor', CITY)
+    _, result = _figures(supervisor, {
+            'court': demo['other'], 'codes': ['B5N']})
+    assert [line['code'] for line in result['lines']] == ['B5N']
+
+
+def test_agreement_pdf(sessions, demo, admin):
+    "The filing officer prints a mediation agreement: a PDF"
+    filing = sessions('filing')
+    case = admin.model(CASE, 'search', [
+            ('company', '=', demo['court']), ('state', '=', 'succeeded')],
+        0, 1, None)
+    ext, content, _, name = filing(
+        'report.court.mediation.case.agreement.execute', case, {})
+    assert ext == 'pdf'
+    data = content['base64'] if isinstance(content, dict) else content
+    import base64
+    assert base64.b64decode(data).startswith(b'%PDF-')
+    assert '调解协议书' in name

@@ -1,3 +1,4 @@
+from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 
 
@@ -10,4 +11,8 @@ class CaseError(ValidationError):
 
 
 class RosterImportError(ValidationError):
+    pass
+
+
+class FiguresError(UserError):
     pass

@@ -610,3 +610,34 @@ class MediationFiguresTestCase(unittest.TestCase):
         self.assertEqual(b4.record_ids, sorted([O1.id, O4.id, O5.id]))
 
 
+
+
+class FiguresScreenTestCase(unittest.TestCase):
+    "The targets the figures screen compares each figure with"
+
+    def test_status(self):
+        from trytond.modules.court_mediation.figures import status
+        # bounds are inclusive: 50.00% meets B6 (>= 50%), 40% meets B8
+        self.assertEqual(status('B6', Decimal('0.5')), 'met')
+        self.assertEqual(status('B6', Decimal('0.4999')), 'not_met')
+        self.assertEqual(status('B8', Decimal('0.40')), 'met')
+        self.assertEqual(status('B8', Decimal('0.4001')), 'not_met')
+        self.assertEqual(status('B9', Decimal('30')), 'met')
+        self.assertEqual(status('B9', Decimal('30.1')), 'not_met')
+        self.assertEqual(status('B3', 9), 'not_met')
+        self.assertEqual(status('B3', 10), 'met')
+        # no value (an empty denominator) is not a failure, nor a success
+        self.assertEqual(status('B6', None), 'no_data')
+        self.assertEqual(status('B5N', 12), 'no_target')
+
+    def test_format(self):
+        from trytond.modules.court_mediation.figures import (
+            format_target, format_value)
+        self.assertEqual(format_value(Decimal('0.6250'), 'ratio'), '62.5%')
+        self.assertEqual(format_value(None, 'ratio'), '—')
+        self.assertEqual(format_value(Decimal('12.345'), 'days'), '12.3')
+        self.assertEqual(format_value(7, 'count'), '7')
+        self.assertEqual(format_target('B8'), '≤ 40%')
+        self.assertEqual(format_target('B9'), '≤ 30 天')
+        self.assertEqual(format_target('B3'), '≥ 10')
+        self.assertEqual(format_target('B5N'), '')

@@ -1,6 +1,7 @@
 # This file is part of the court platform.  See LICENSE.
 import datetime as dt
 import io
+import shutil
 import unittest
 import zipfile
 
@@ -22,8 +23,16 @@ class ReportsTestCase(unittest.TestCase):
         activate_module('court_mediation')
 
     def _text(self, report_name, case):
-        Report = Pool().get(report_name, type='report')
-        ext, content, _, name = Report.execute([case.id], {})
+        "The text of the report, rendered as the template's ODT"
+        pool = Pool()
+        Report = pool.get(report_name, type='report')
+        ActionReport = pool.get('ir.action.report')
+        actions = ActionReport.search([('report_name', '=', report_name)])
+        self.assertEqual([a.extension for a in actions], ['pdf'])
+        # the same report, left in its template's format
+        odt, = ActionReport.copy(actions, {'extension': ''})
+        ext, content, _, name = Report.execute(
+            [case.id], {'action_id': odt.id})
         self.assertIn(ext, {'odt', 'fodt'})
         if ext == 'odt':
             with zipfile.ZipFile(io.BytesIO(content)) as odt:
@@ -65,6 +74,20 @@ class ReportsTestCase(unittest.TestCase):
                     }])
         with set_company(company):
             self._check(case, applicant)
+            self._check_pdf(case)
+
+    def _check_pdf(self, case):
+        "As the users print them: PDF, converted by LibreOffice"
+        if not shutil.which('soffice'):
+            self.skipTest("LibreOffice (soffice) is not installed")
+        for report_name in ['court.mediation.case.agreement',
+                'court.mediation.case.transfer']:
+            Report = Pool().get(report_name, type='report')
+            ext, content, _, name = Report.execute([case.id], {})
+            self.assertEqual(ext, 'pdf')
+            self.assertTrue(bytes(content).startswith(b'%PDF-'))
+            # the Chinese text is embedded with a CJK font
+            self.assertIn(b'/FontName', bytes(content))
 
     def _check(self, case, applicant):
         text = self._text('court.mediation.case.agreement', case)
