@@ -32,3 +32,31 @@ def _patch_cursor_dict():
 
 
 _patch_cursor_dict()
+
+
+def _patch_export_data():
+    """Exports (导出) obey the record rules.
+
+    trytond 8.0's ``export_data`` RPC instantiates the records it is given
+    and reads their fields through the records, which checks the model and
+    field access but not the record rules: a user could export any case of
+    any court by id (found by tests/test_isolation.py). The records are now
+    read through ``read`` first, under the user's rules, as a client's
+    ``read`` would be."""
+    from trytond.model import ModelStorage
+    from trytond.transaction import Transaction
+
+    original = ModelStorage.export_data.__func__
+
+    def export_data(cls, records, fields_names, header=False):
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            ids = [r.id for r in records if r.id is not None and r.id >= 0]
+            if ids:
+                cls.read(ids, ['id'])
+        return original(cls, records, fields_names, header=header)
+    export_data.__doc__ = original.__doc__
+    ModelStorage.export_data = classmethod(export_data)
+
+
+_patch_export_data()
