@@ -42,19 +42,32 @@ def _patch_export_data():
     field access but not the record rules: a user could export any case of
     any court by id (found by tests/test_isolation.py). The records are now
     read through ``read`` first, under the user's rules, as a client's
-    ``read`` would be."""
+    ``read`` would be. An export that takes personal data is logged
+    (``court.export.log``: who, when, which fields, which records)."""
     from trytond.model import ModelStorage
     from trytond.transaction import Transaction
+
+    from trytond.pool import Pool
 
     original = ModelStorage.export_data.__func__
 
     def export_data(cls, records, fields_names, header=False):
         transaction = Transaction()
-        if transaction.user and transaction.check_access:
+        checked = transaction.user and transaction.check_access
+        if checked:
             ids = [r.id for r in records if r.id is not None and r.id >= 0]
             if ids:
                 cls.read(ids, ['id'])
-        return original(cls, records, fields_names, header=header)
+        data = original(cls, records, fields_names, header=header)
+        if checked:
+            # who exported personal data, and when (court.export.log)
+            try:
+                ExportLog = Pool().get('court.export.log')
+            except KeyError:
+                ExportLog = None    # court_base not activated
+            if ExportLog is not None:
+                ExportLog.record(cls, records, fields_names)
+        return data
     export_data.__doc__ = original.__doc__
     ModelStorage.export_data = classmethod(export_data)
 

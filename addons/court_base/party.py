@@ -12,6 +12,9 @@ from .exceptions import (
 
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
+    # personal data: exports of these fields are logged (court.export.log)
+    _sensitive_fields = {'id_number', 'mobile_number', 'birth_date',
+        'gender'}
     party_kind = fields.Selection([
             ('person', "Person"),
             ('organisation', "Organisation"),

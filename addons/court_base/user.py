@@ -1,0 +1,109 @@
+# This file is part of the court platform.  See LICENSE.
+"""Accounts: forbidden passwords refused at login, and the log of exports
+of personal data."""
+import datetime as dt
+import logging
+import mmap
+
+from trytond.config import config
+from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.pool import PoolMeta
+from trytond.transaction import Transaction, without_check_access
+
+logger = logging.getLogger(__name__)
+
+
+def password_forbidden(password):
+    """Whether `password` is in the ``[password] forbidden`` file of the
+    configuration (production configurations list the demo passwords)"""
+    path = config.get('password', 'forbidden', default=None)
+    if not path or not password:
+        return False
+    password_b = password.encode('utf-8')
+    with open(path, 'rb') as f:
+        if not f.seek(0, 2):
+            return False
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return any(line.strip() == password_b
+                for line in iter(data.readline, b''))
+
+
+class User(metaclass=PoolMeta):
+    __name__ = 'res.user'
+
+    @classmethod
+    def _login_password(cls, login, parameters):
+        """A password the court's rules forbid does not open a session,
+        even one set before the rules (the demo users' outside demo
+        mode)"""
+        user_id = super()._login_password(login, parameters)
+        if user_id and password_forbidden(parameters.get('password')):
+            logger.warning(
+                "login of %s refused: a forbidden password", login)
+            return None
+        return user_id
+
+
+class ExportLog(ModelSQL, ModelView):
+    "Export of Personal Data"
+    __name__ = 'court.export.log'
+    user = fields.Many2One('res.user', "User", readonly=True)
+    date = fields.DateTime("Date", readonly=True)
+    model = fields.Char("Model", readonly=True)
+    fields_exported = fields.Text("Fields", readonly=True)
+    sensitive = fields.Char("Personal Data", readonly=True)
+    records = fields.Integer("Records", readonly=True)
+    record_ids = fields.Text("Record IDs", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.date, Index.Range())))
+        cls._order.insert(0, ('date', 'DESC'))
+
+    @classmethod
+    def sensitive_paths(cls, Model, fields_names):
+        """The exported field paths that end on a field listed in the
+        ``_sensitive_fields`` of its model"""
+        result = []
+        for path in fields_names:
+            parts = path.split('/')
+            model = Model
+            for part in parts[:-1]:
+                field = model._fields.get(part.split('.')[0])
+                target = field.get_target() if field is not None and hasattr(
+                    field, 'get_target') else None
+                if target is None:
+                    model = None
+                    break
+                model = target
+            if model is not None and parts[-1] in getattr(
+                    model, '_sensitive_fields', ()):
+                result.append(path)
+        return result
+
+    @classmethod
+    def record(cls, Model, records, fields_names):
+        "Log an export by the user if it takes personal data"
+        transaction = Transaction()
+        sensitive = cls.sensitive_paths(Model, fields_names)
+        if not sensitive or not transaction.user:
+            return
+        ids = [r.id for r in records if r.id is not None]
+        values = {
+            'user': transaction.user,
+            'date': dt.datetime.now(),
+            'model': Model.__name__,
+            'fields_exported': ', '.join(fields_names),
+            'sensitive': ', '.join(sensitive),
+            'records': len(ids),
+            'record_ids': ' '.join(map(str, ids[:10000])),
+            }
+        # the export itself runs in a read-only transaction: the log is
+        # written (and kept) in a transaction of its own
+        with transaction.new_transaction() as log_transaction, \
+                without_check_access():
+            cls.create([values])
+            log_transaction.commit()
+
