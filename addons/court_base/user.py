@@ -7,7 +7,7 @@ import mmap
 
 from trytond.config import config
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
 logger = logging.getLogger(__name__)
@@ -42,6 +42,21 @@ class User(metaclass=PoolMeta):
                 "login of %s refused: a forbidden password", login)
             return None
         return user_id
+
+    @classmethod
+    def _get_preferences(cls, user, context_only=False):
+        """Each role lands on its own work: a user without actions of their
+        own opens at login the landing actions of their groups (and of the
+        groups those inherit from)"""
+        pool = Pool()
+        Landing = pool.get('court.group.landing')
+        preferences = super()._get_preferences(user,
+            context_only=context_only)
+        if 'actions' in preferences and not preferences['actions']:
+            with Transaction().set_user(user.id), without_check_access():
+                groups = cls.get_groups()
+                preferences['actions'] = Landing.actions_of(groups)
+        return preferences
 
 
 class ExportLog(ModelSQL, ModelView):
@@ -106,4 +121,40 @@ class ExportLog(ModelSQL, ModelView):
                 without_check_access():
             cls.create([values])
             log_transaction.commit()
+
+
+
+class GroupLanding(ModelSQL, ModelView):
+    "Landing Action of a Group"
+    __name__ = 'court.group.landing'
+    group = fields.Many2One('res.group', "Group", required=True,
+        ondelete='CASCADE')
+    action = fields.Many2One('ir.action', "Action", required=True,
+        ondelete='CASCADE')
+    sequence = fields.Integer("Sequence")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('sequence', 'ASC NULLS LAST'))
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        "An XML ref to an act_window or wizard names its ir.action"
+        Action = Pool().get('ir.action')
+        values = super().preprocess_values(mode, values)
+        if values.get('action') is not None:
+            values['action'] = Action.get_action_id(values['action'])
+        return values
+
+    @classmethod
+    def actions_of(cls, group_ids):
+        "The ir.action ids to open at login for these groups, in order"
+        landings = cls.search([('group', 'in', list(group_ids))],
+            order=[('sequence', 'ASC NULLS LAST'), ('id', 'ASC')])
+        result = []
+        for landing in landings:
+            if landing.action.id not in result and landing.action.active:
+                result.append(landing.action.id)
+        return result
 

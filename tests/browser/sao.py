@@ -194,11 +194,29 @@ def fill(page, steps, tab, name, text):
 def pick(page, steps, input_, text, what):
     """Many2One: type `text` into `input_` (None: the focused one) and
     choose the completion that reads `text` exactly (or else the first one
-    containing it)"""
-    if input_ is not None:
-        steps.click(input_, f'field {what}')
-    steps.type(page, text, what)
+    containing it).
+
+    sao may re-render an editable row just after it was clicked (its
+    default values arriving), which takes the focus away: the input is
+    clicked again until it has the focus, and the text typed again if no
+    completion shows (counted as the user would: one more try)."""
     completions = page.locator(COMPLETION)
+    for attempt in range(3):
+        if input_ is not None:
+            steps.click(input_, f'field {what}')
+            try:
+                expect(input_).to_be_focused(timeout=2_000)
+            except AssertionError:
+                continue
+            if attempt:
+                input_.fill('')
+        steps.type(page, text, what)
+        try:
+            completions.first.wait_for(state='visible', timeout=10_000)
+            break
+        except Exception:
+            if input_ is None:
+                raise
     exact = completions.filter(has_text=re.compile(f'^{re.escape(text)}$'))
     completions.first.wait_for(state='visible')
     target = exact.first if exact.count() else completions.filter(

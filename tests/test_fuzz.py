@@ -1,0 +1,216 @@
+"""Hostile input at every write path of every court_* model, through
+JSON-RPC (hypothesis).
+
+For each stored model of the court_* modules, an existing record of the
+demo is taken; hypothesis then writes one field at a time with random and
+hostile values (very long and control-character strings, SQL- and
+script-looking text, mixed Chinese, extreme numbers, far dates, unknown
+selection keys, ids that do not exist) and creates copies of the record
+with one hostile field. The server must answer either success or a clear
+message in Chinese (a UserError whose text has Chinese characters) —
+never a server error — and after a refusal the record (and the count of
+records) must be as before: nothing half written.
+
+The run uses a database of its own (a copy of the demo) so that what
+succeeds does not change the data of the other tests. The number of cases
+tried is printed (pytest -s) and written to artifacts/fuzz.txt.
+"""
+import datetime as dt
+import os
+import re
+from collections import Counter
+
+import pytest
+
+from court_tools import testdb
+from court_tools.testdb import RPCError
+
+hypothesis = pytest.importorskip('hypothesis')
+st = hypothesis.strategies
+
+# examples per model for writes (half as many copies); the long run:
+#   COURT_FUZZ_EXAMPLES=300 ./court test sqlite -- tests/test_fuzz.py -s
+EXAMPLES = int(os.environ.get('COURT_FUZZ_EXAMPLES', 8))
+CJK = re.compile(r'[\u4e00-\u9fff]')
+SKIP_FIELDS = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date',
+    'rec_name', 'active'}
+SETTABLE = {'char', 'text', 'integer', 'biginteger', 'float', 'numeric',
+    'date', 'datetime', 'selection', 'boolean', 'many2one'}
+
+HOSTILE_TEXT = st.one_of(
+    st.text(max_size=50),
+    st.text(alphabet=st.characters(codec='utf-8'), min_size=1000,
+        max_size=5000),
+    st.sampled_from([
+            "'; DROP TABLE court_mediation_case; --",
+            '" OR 1=1 --', '<script>alert(1)</script>',
+            '<img src=x onerror=alert(1)>', '{{7*7}}', '%(court)s %s %d',
+            '\x00\x01\x02\x1b[31m', '\u202e\u200b\ufeff', '法院\r\n\t调解',
+            '张三Zhang🙂', ' ' * 300, '410302199001011234', '1' * 64,
+            '../../../etc/passwd', '${jndi:ldap://x}', '',
+            ]),
+    )
+NUMBER = st.one_of(
+    st.integers(min_value=-2 ** 63, max_value=2 ** 63 - 1),
+    st.sampled_from([0, -1, 2 ** 31, -2 ** 31 - 1, 10 ** 15]))
+DECIMAL = st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False, places=2,
+        min_value=-10 ** 12, max_value=10 ** 12),
+    st.sampled_from(['-0.01', '99999999999999.99', '0.001', '1e10']))
+DATE = st.one_of(
+    st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
+    st.sampled_from([dt.date(1900, 1, 1), dt.date(2100, 1, 1)]))
+
+
+def _json(value, type_):
+    "value in Tryton's JSON-RPC encoding"
+    if type_ == 'numeric':
+        return {'__class__': 'Decimal', 'decimal': str(value)}
+    if type_ == 'date':
+        return {'__class__': 'date', 'year': value.year,
+            'month': value.month, 'day': value.day}
+    if type_ == 'datetime':
+        return {'__class__': 'datetime', 'year': value.year,
+            'month': value.month, 'day': value.day, 'hour': 12,
+            'minute': 0, 'second': 0, 'microsecond': 0}
+    return value
+
+
+def _strategy(field):
+    type_ = field['type']
+    if type_ in ('char', 'text'):
+        return HOSTILE_TEXT
+    if type_ in ('integer', 'biginteger'):
+        return NUMBER
+    if type_ == 'float':
+        return st.floats(allow_nan=False, allow_infinity=False,
+            min_value=-1e300, max_value=1e300)
+    if type_ == 'numeric':
+        return DECIMAL
+    if type_ in ('date', 'datetime'):
+        return DATE
+    if type_ == 'selection':
+        keys = [k for k, _ in field.get('selection') or []
+            if isinstance(field.get('selection'), list)]
+        return st.one_of(st.sampled_from(keys or [None]), HOSTILE_TEXT)
+    if type_ == 'boolean':
+        return st.booleans()
+    if type_ == 'many2one':
+        return st.one_of(st.none(), st.sampled_from([-1, 0, 2 ** 31 - 1,
+                    987654321]))
+    return st.none()
+
+
+@pytest.fixture(scope='module')
+def fuzz_server(tmp_path_factory):
+    "A server on a database of its own"
+    backend = ('postgresql' if os.environ.get('TRYTOND_DATABASE_URI', '')
+        .startswith('postgresql') else 'sqlite')
+    database = testdb.demo_database(backend,
+        str(tmp_path_factory.mktemp('fuzz')))
+    with database.server() as server:
+        yield server
+
+
+def _models(admin):
+    models = admin.model('ir.model', 'search_read', [
+            ('module', 'like', 'court\\_%')], 0, None, [('name', 'ASC')],
+        ['name'])
+    result = {}
+    for name in (m['name'] for m in models):
+        try:
+            ids = admin.model(name, 'search', [], 0, 1, [('id', 'DESC')])
+        except RPCError:
+            continue        # not stored
+        if not ids:
+            continue
+        fields = admin(f'model.{name}.fields_get', None)
+        settable = {f: d for f, d in fields.items()
+            if d['type'] in SETTABLE and f not in SKIP_FIELDS
+            and not d.get('readonly') is True
+            and not d.get('function')}
+        if settable:
+            result[name] = (ids[0], settable)
+    return result
+
+
+class Tally:
+    def __init__(self):
+        self.outcomes = Counter()
+        self.faults = []
+
+    def answer(self, what, call):
+        "Run call; 'ok', 'refused' (clear zh_CN message) or a fault"
+        try:
+            call()
+        except RPCError as error:
+            if error.code == 'UserError' and CJK.search(error.message):
+                self.outcomes['refused'] += 1
+                return 'refused'
+            if error.code == 'ConcurrencyException':
+                self.outcomes['refused'] += 1
+                return 'refused'
+            self.faults.append((what, error.code, error.message[:300]))
+            self.outcomes['fault'] += 1
+            return 'fault'
+        self.outcomes['ok'] += 1
+        return 'ok'
+
+
+def test_hostile_writes_and_creates(fuzz_server):
+    admin = fuzz_server.rpc('admin', testdb.ADMIN_PASSWORD)
+    models = _models(admin)
+    assert 'court.mediation.case' in models and len(models) >= 10
+    tally = Tally()
+
+    for model, (record, settable) in sorted(models.items()):
+        names = sorted(settable)
+        stored = names
+
+        @hypothesis.settings(max_examples=EXAMPLES, deadline=None,
+            database=None, derandomize=True,
+            suppress_health_check=list(hypothesis.HealthCheck))
+        @hypothesis.given(data=st.data())
+        def write_one(data):
+            name = data.draw(st.sampled_from(names), label='field')
+            field = settable[name]
+            value = _json(data.draw(_strategy(field), label='value'),
+                field['type'])
+            before, = admin.model(model, 'read', [record], stored)
+            outcome = tally.answer(f'{model}.write {name}={value!r:.80}',
+                lambda: admin.model(model, 'write', [record],
+                    {name: value}))
+            if outcome != 'ok':
+                after, = admin.model(model, 'read', [record], stored)
+                assert after == before, (model, name, value)
+
+        @hypothesis.settings(max_examples=EXAMPLES // 2, deadline=None,
+            database=None, derandomize=True,
+            suppress_health_check=list(hypothesis.HealthCheck))
+        @hypothesis.given(data=st.data())
+        def create_one(data):
+            name = data.draw(st.sampled_from(names), label='field')
+            field = settable[name]
+            value = _json(data.draw(_strategy(field), label='value'),
+                field['type'])
+            count = admin.model(model, 'search_count', [])
+            outcome = tally.answer(f'{model}.copy {name}={value!r:.80}',
+                lambda: admin.model(model, 'copy', [record],
+                    {name: value}))
+            if outcome != 'ok':
+                assert admin.model(model, 'search_count', []) == count, (
+                    model, name, value)
+
+        write_one()
+        create_one()
+
+    total = sum(tally.outcomes.values())
+    summary = (f'hostile input: {total} cases on {len(models)} models '
+        f'({dict(tally.outcomes)})')
+    print('\n' + summary)
+    artifacts = testdb.ROOT / 'artifacts'
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / 'fuzz.txt').write_text(summary + '\n' + '\n'.join(
+            f'{w}: {c}: {m}' for w, c, m in tally.faults) + '\n')
+    assert not tally.faults, '\n'.join(
+        f'{w}: {c}: {m}' for w, c, m in tally.faults[:20])
