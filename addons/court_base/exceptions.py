@@ -36,3 +36,7 @@ class CancelReasonError(ValidationError):
 
 class IndicatorError(UserError):
     pass
+
+
+class ExportError(UserError):
+    pass
