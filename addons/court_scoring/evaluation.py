@@ -182,10 +182,10 @@ class Evaluation(CourtMixin, PeriodMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('published')
     def publish(cls, evaluations):
-        user = Pool().get('res.user')(Transaction().user)
+        company = Transaction().context.get('company')
         for evaluation in evaluations:
             # a superior court publishes for its subordinates, not for itself
-            if Transaction().user and evaluation.company == user.company:
+            if Transaction().user and evaluation.company.id == company:
                 raise ScoringAccessError(gettext(
                         'court_scoring.msg_evaluation_publish_own',
                         evaluation=evaluation.rec_name))
@@ -233,6 +233,7 @@ class Evaluation(CourtMixin, PeriodMixin, Workflow, ModelSQL, ModelView):
                 line_values.extend(result.pop('lines'))
                 section_values.extend(result.pop('sections'))
                 result.update({
+                        'state': 'computed',
                         'computed_at': now,
                         'computed_by': user,
                         })

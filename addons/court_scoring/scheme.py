@@ -329,7 +329,7 @@ class SchemePartMixin:
             mode, records, values=values, external=external)
         if Transaction().user == 0:
             return
-        for record in records:
+        for record in cls.browse([r.id for r in records]):
             scheme = record._scheme()
             if scheme and scheme.state != 'draft':
                 raise SchemeError(gettext(
