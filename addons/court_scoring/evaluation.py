@@ -163,8 +163,8 @@ class Evaluation(CourtMixin, PeriodMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('computed')
     def compute(cls, evaluations):
+        "(Re)compute: refused on a published evaluation"
         for evaluation in evaluations:
             if evaluation.state == 'published':
                 raise EvaluationError(gettext(

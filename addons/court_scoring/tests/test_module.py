@@ -268,7 +268,8 @@ class CourtScoringTestCase(ModuleTestCase):
         with Transaction().set_user(1):
             with self.assertRaises(ValidationError):
                 Evaluation.write([evaluation], {'rank': 9})
-        Evaluation.compute([evaluation])   # not a transition from published
+        with self.assertRaises(ValidationError):
+            Evaluation.compute([evaluation])
         self.assertEqual(evaluation.state, 'published')
         self.assertEqual(evaluation.total, D('58.5'))
 
