@@ -391,6 +391,19 @@ class Evaluation(CourtMixin, PeriodMixin, Workflow, ModelSQL, ModelView):
                 cls.write(*to_write)
 
     @classmethod
+    def recompute_open(cls):
+        """Cron: recompute the evaluations still open (draft or computed)
+        whose period has begun, scheme by scheme and period by period"""
+        today = Pool().get('ir.date').today()
+        evaluations = cls.search([
+                ('state', 'in', ['draft', 'computed']),
+                ('start', '<=', today),
+                ('scheme.state', '=', 'active'),
+                ])
+        if evaluations:
+            cls.compute_scores(evaluations)
+
+    @classmethod
     def evaluate(cls, courts, scheme, kind, year, number):
         """Create the missing evaluations of courts for the period and
         (re)compute those not published; return them all"""

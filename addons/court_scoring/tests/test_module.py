@@ -274,6 +274,30 @@ class CourtScoringTestCase(ModuleTestCase):
         self.assertEqual(evaluation.total, D('58.5'))
 
     @with_transaction()
+    def test_cron_recomputes_open_evaluations(self):
+        "The daily cron recomputes draft and computed, not confirmed"
+        pool = Pool()
+        Scheme = pool.get('court.scoring.scheme')
+        Evaluation = pool.get('court.scoring.evaluation')
+        Value = pool.get('court.scoring.value')
+        scheme = _scheme()
+        Scheme.activate([scheme])
+        top, a, b = _courts()
+        with set_company(a):
+            _report(a, A_VALUES)
+            _report(b, A_VALUES)
+            ea, eb = Evaluation.evaluate([a, b], scheme, 'year', YEAR, 1)
+            Evaluation.confirm([eb])
+            for value in Value.search([('code.code', '=', 'A3')]):
+                Value.correct_value(value, D(95), '更正')
+            Evaluation.recompute_open()
+        self.assertEqual([l.points for l in Evaluation(ea.id).lines
+                if l.code == 'A3'], [D(10)])
+        self.assertEqual([l.points for l in Evaluation(eb.id).lines
+                if l.code == 'A3'], [D(8)])
+        self.assertEqual(Evaluation(eb.id).state, 'confirmed')
+
+    @with_transaction()
     def test_disqualification_keeps_score(self):
         pool = Pool()
         Scheme = pool.get('court.scoring.scheme')
