@@ -254,7 +254,8 @@ class CourtScoringTestCase(ModuleTestCase):
         # a correction changes the score at the next computation
         Value = pool.get('court.scoring.value')
         with set_company(a):
-            a3, = Value.search([('code.code', '=', 'A3')])
+            a3, = Value.search([('code.code', '=', 'A3'),
+                    ('company', '=', a.id)])
             Value.correct_value(a3, D(90), '复核更正')
             Evaluation.compute([evaluation])
         self.assertEqual(
@@ -288,7 +289,8 @@ class CourtScoringTestCase(ModuleTestCase):
             _report(b, A_VALUES)
             ea, eb = Evaluation.evaluate([a, b], scheme, 'year', YEAR, 1)
             Evaluation.confirm([eb])
-            for value in Value.search([('code.code', '=', 'A3')]):
+            for value in Value.search([('code.code', '=', 'A3'),
+                        ('company', 'in', [a.id, b.id])]):
                 Value.correct_value(value, D(95), '更正')
             Evaluation.recompute_open()
         self.assertEqual([l.points for l in Evaluation(ea.id).lines
