@@ -1,0 +1,213 @@
+"""Scoring at province scale, on PostgreSQL.
+
+    .venv/bin/python -O -m bench.bench_scoring            # 10^6 cases
+    .venv/bin/python -O -m bench.bench_scoring --quick    # 10^5 cases
+
+Starts a throwaway PostgreSQL cluster (unless TRYTOND_DATABASE_URI names
+one), builds the demo database (court_scoring included), and generates the
+province's courts, mediators and a year of mediation cases with the
+generator of bench/bench_mediation.py; every court gets last year's reported
+values.  Measured, each as median and p95 over repeats, with a baseline in
+the same run:
+
+1. one court-year evaluation under the B–D targets scheme (computing the
+   mediation figures through ``court.indicator``, reading the reported
+   values, scoring and storing the items, ranking) against the raw SQL that
+   reads the same mediation counts and reported values for that court;
+2. the evaluation of every basic court of the province for the year (the
+   "evaluate courts" wizard's work) against one grouped raw SQL query doing
+   the same counts for all courts plus the reported values;
+3. the Excel ranking of all the courts (xlsxwriter streamed), with the peak
+   of Python memory allocated while writing it (tracemalloc), for 200 and
+   for 4 x 200 rows (constant memory: the peak does not grow with the rows).
+
+Each evaluation run is rolled back.
+"""
+import argparse
+import datetime as dt
+import os
+import tempfile
+import time
+import tracemalloc
+
+from court_tools import testdb
+
+from .bench_mediation import generate, report, timed
+
+BASELINE_SQL = """
+SELECT c.company,
+    count(*) FILTER (WHERE c.accepted_date BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE c.state = 'succeeded' AND c.concluded_date
+        BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE c.state IN ('succeeded', 'failed', 'withdrawn')
+        AND c.concluded_date BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE c.performance = 'voluntary' AND c.state =
+        'succeeded' AND c.concluded_date BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE c.performance IN ('judicial_confirmation',
+        'mediation_document') AND c.state = 'succeeded' AND c.concluded_date
+        BETWEEN %(s)s AND %(e)s),
+    avg(c.concluded_date - c.accepted_date) FILTER (WHERE c.concluded_date
+        BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE c.satisfaction = 'satisfied' AND c.concluded_date
+        BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE c.confirmation_online AND c.concluded_date
+        BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM court_mediation_session s
+        WHERE s."case" = c.id AND s.mode IN ('video', 'audio'))
+        AND c.concluded_date BETWEEN %(s)s AND %(e)s)
+FROM court_mediation_case c
+WHERE c.company = ANY(%(courts)s) AND c.state NOT IN ('draft', 'cancelled')
+GROUP BY c.company
+"""
+REPORTED_SQL = """
+SELECT v.company, k.code, v.value FROM court_scoring_value v
+JOIN court_scoring_code k ON k.id = v.code
+WHERE v.company = ANY(%(courts)s) AND v.start = %(s)s AND v."end" = %(e)s
+"""
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--cases', type=int, default=1_000_000)
+    parser.add_argument('--mediators', type=int, default=100_000)
+    parser.add_argument('--courts', type=int, default=196)
+    parser.add_argument('--repeat', type=int, default=5)
+    parser.add_argument('--quick', action='store_true',
+        help="10^5 cases, 10^4 mediators, 3 repeats")
+    args = parser.parse_args(argv)
+    args.year = dt.date.today().year - 1
+    if args.quick:
+        args.cases, args.mediators, args.repeat = 100_000, 10_000, 3
+    cluster = None
+    if not os.environ.get('TRYTOND_DATABASE_URI', '').startswith(
+            'postgresql'):
+        from court_tools import pgcluster
+        cluster = pgcluster.start()
+        os.environ.update(cluster.env)
+    try:
+        run(args)
+    finally:
+        if cluster:
+            cluster.stop()
+
+
+def run(args):
+    import psycopg
+    workdir = tempfile.mkdtemp(prefix='court-bench-')
+    start = time.perf_counter()
+    database = testdb.demo_database('postgresql', workdir)
+    print(f"demo database on PostgreSQL: {time.perf_counter() - start:.0f} s",
+        flush=True)
+    dsn = os.environ['TRYTOND_DATABASE_URI'].rstrip('/') + '/' + database.name
+    conn = psycopg.connect(dsn)
+    cursor = conn.cursor()
+
+    def one(query, params=None):
+        cursor.execute(query, params)
+        return cursor.fetchone()[0]
+    ids = {
+        'currency': one("SELECT id FROM currency_currency LIMIT 1"),
+        'intermediate': one("SELECT id FROM company_company WHERE "
+            "court_level = 'intermediate' ORDER BY id LIMIT 1"),
+        'clerk_user': one("SELECT id FROM res_user WHERE login = "
+            "'clerk_410302'"),
+        'mediator_user': one("SELECT id FROM res_user WHERE login = "
+            "'mediator_410302'"),
+        }
+    cursor.execute("SELECT id FROM company_company WHERE court_level IN "
+        "('basic', 'tribunal') ORDER BY id")
+    ids['courts'] = [r[0] for r in cursor.fetchall()]
+    cursor.execute("SELECT s.id FROM court_station s JOIN "
+        "\"res_user-court_station\" us ON us.station = s.id WHERE us.\"user\" "
+        "= %s LIMIT 1", (ids['clerk_user'],))
+    row = cursor.fetchone()
+    ids['station'] = row[0] if row else 'NULL'
+    start = time.perf_counter()
+    generate(cursor, args, ids)
+    # the reported values of last year for every basic court, as the demo
+    # holds them for the demo courts
+    cursor.execute("""
+INSERT INTO court_scoring_value (company, code, period_kind, year,
+    period_number, start, "end", value, origin, entered_by, entered_at,
+    create_date, create_uid)
+SELECT c.id, k.id, 'year', %(year)s, 1, DATE '%(year)s-01-01',
+    DATE '%(year)s-12-31',
+    CASE k.unit WHEN 'flag' THEN 1 WHEN 'ratio' THEN 50 + (c.id + k.id) %% 50
+        ELSE (c.id + k.id) %% 10 END,
+    'entry', 0, now(), now(), 0
+FROM company_company c, court_scoring_code k
+WHERE c.court_level = 'basic' AND k.source IN ('reported', 'mixed')
+    AND NOT EXISTS (SELECT 1 FROM court_scoring_value v WHERE v.company = c.id
+        AND v.code = k.id AND v.year = %(year)s AND v.period_kind = 'year')
+""", {'year': args.year})
+    conn.commit()
+    cursor.execute("ANALYZE")
+    conn.commit()
+    cursor.execute("SELECT count(*) FROM court_mediation_case")
+    n_cases = cursor.fetchone()[0]
+    cursor.execute("SELECT id FROM company_company WHERE court_level = "
+        "'basic' ORDER BY id")
+    basic = [r[0] for r in cursor.fetchall()]
+    print(f"generated {n_cases} cases, {len(basic)} basic courts in "
+        f"{time.perf_counter() - start:.0f} s", flush=True)
+
+    from trytond import config
+    config.update_etc(database.env['TRYTOND_CONFIG'])
+    config.set('database', 'uri', os.environ['TRYTOND_DATABASE_URI'])
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Pool(database.name).init()
+    year_start = dt.date(args.year, 1, 1)
+    year_end = dt.date(args.year, 12, 31)
+    with Transaction().start(database.name, 0) as transaction:
+        pool = Pool()
+        Company = pool.get('company.company')
+        Scheme = pool.get('court.scoring.scheme')
+        Evaluation = pool.get('court.scoring.evaluation')
+        ModelData = pool.get('ir.model.data')
+        scheme = Scheme(ModelData.get_id('court_scoring', 'scheme_targets'))
+        if scheme.state != 'active':
+            Scheme.activate([scheme])
+        court = Company(basic[0])
+        courts = Company.browse(basic)
+
+        def baseline(scope):
+            def run_():
+                for sql in (BASELINE_SQL, REPORTED_SQL):
+                    cursor.execute(sql, {'s': year_start, 'e': year_end,
+                            'courts': Company.court_and_subordinates(scope)
+                            if sql is BASELINE_SQL else scope})
+                    cursor.fetchall()
+            return run_
+
+        for label, scope in [('one court-year', [court]),
+                (f'province-year ({len(courts)} courts)', courts)]:
+            def evaluate():
+                Evaluation.evaluate(scope, scheme, 'year', args.year, 1)
+            evaluate()
+            base = baseline([c.id for c in scope])
+            base()
+            report(f"evaluation, {label}", timed(evaluate, args.repeat),
+                timed(base, args.repeat))
+
+        from trytond.modules.court_scoring.excel import ranking_xlsx
+        evaluations = Evaluation.search([('scheme', '=', scheme.id),
+                ('year', '=', args.year), ('period_kind', '=', 'year')],
+            order=[('total', 'DESC'), ('id', 'ASC')])
+        for factor in (1, 4):
+            rows = evaluations * factor
+            tracemalloc.start()
+            start = time.perf_counter()
+            data = ranking_xlsx(rows, scheme)
+            elapsed = time.perf_counter() - start
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            print(f"Excel ranking, {len(rows):5} rows: {elapsed * 1000:8.1f} "
+                f"ms, {len(data) // 1024} KiB, peak Python memory "
+                f"{peak / 2 ** 20:.1f} MiB", flush=True)
+        transaction.rollback()
+    conn.close()
+
+
+if __name__ == '__main__':
+    main()
