@@ -42,6 +42,11 @@ class Indicator(metaclass=PoolMeta):
     # sources that are not pre-litigation mediation (B5N): a case
     # entrusted after filing (委托调解) is already a filed case
     _mediation_non_prelitigation_sources = ('entrusted',)
+    # E2: the same parties and dispute within this many days is a duplicate
+    _integrity_duplicate_days = 30
+    # E4: a case received this many days before it was entered is
+    # back-dated
+    _integrity_backdate_days = 30
     # B2: monthly caseload target and the least months a mediator counts
     _mediator_monthly_target = 5
     _mediator_minimum_months = 1
@@ -81,6 +86,14 @@ class Indicator(metaclass=PoolMeta):
                     "Disputes resolved by mediation"),
                 'B18': ('mediation_b18_satisfaction',
                     "Satisfied ratings"),
+                'E1': ('mediation_e1_reregistered',
+                    "Settled and performed disputes registered again"),
+                'E2': ('mediation_e2_duplicates',
+                    "Same parties and dispute registered twice"),
+                'E3': ('mediation_e3_hollow_successes',
+                    "Successes without a session or with no time spent"),
+                'E4': ('mediation_e4_backdated',
+                    "Back-dated cases"),
                 })
         return providers
 
@@ -539,6 +552,16 @@ def _to_date(value):
     return dt.date.fromisoformat(value)
 
 
+def _day(value):
+    "The date of a date or timestamp (SQLite returns them as text)"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value) if len(value) > 10 else (
+            dt.date.fromisoformat(value))
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
 def _merge(intervals):
     "Merge inclusive date intervals into sorted disjoint ones"
     merged = []
@@ -565,3 +588,138 @@ def _overlap_days(first, second, start, end):
         else:
             j += 1
     return days
+
+
+class IntegrityIndicator(metaclass=PoolMeta):
+    "The integrity checks of kpi-catalog E for mediation cases"
+    __name__ = 'court.indicator'
+
+    @classmethod
+    def _mediation_signatures(cls, court_ids):
+        """{case id: (signature, accepted date, state, performance)} of the
+        registered cases of the courts; the signature is the dispute type
+        with the sets of applicant and respondent parties (None when a
+        side is missing). Read as tuples, matched in Python."""
+        pool = Pool()
+        case = pool.get(CASE_MODEL).__table__()
+        line = pool.get('court.mediation.case.party').__table__()
+        cursor = Transaction().connection.cursor()
+        where = (case.company.in_(list(court_ids))
+            & ~case.state.in_(EXCLUDED_STATES)
+            & (case.accepted_date != Null))
+        cursor.execute(*case.join(line, condition=line.case == case.id
+                ).select(case.id, line.role, line.party, where=where
+                & line.role.in_(['applicant', 'respondent'])))
+        sides = defaultdict(lambda: {'applicant': set(), 'respondent': set()})
+        for case_id, role, party in cursor:
+            sides[case_id][role].add(party)
+        cursor.execute(*case.select(case.id, case.dispute_type,
+                case.accepted_date, case.state, case.performance,
+                where=where, order_by=[case.accepted_date, case.id]))
+        result = {}
+        for case_id, type_, accepted, state, performance in cursor:
+            side = sides.get(case_id)
+            signature = None
+            if side and side['applicant'] and side['respondent']:
+                signature = (type_, frozenset(side['applicant']),
+                    frozenset(side['respondent']))
+            result[case_id] = (signature, _day(accepted), state,
+                performance)
+        return result
+
+    @classmethod
+    def _integrity_result(cls, code, ids):
+        ids = sorted(ids)
+        return IndicatorResult(code=code, value=len(ids), numerator=len(ids),
+            unit='count', model=CASE_MODEL, record_ids=ids)
+
+    @classmethod
+    def mediation_e1_reregistered(cls, court_ids, start, end, **filters):
+        """E1: cases accepted in [start, end] whose parties and dispute
+        were already settled (succeeded) and performed voluntarily in an
+        earlier case of the courts"""
+        if not court_ids:
+            return cls._integrity_result('E1', [])
+        cases = cls._mediation_signatures(court_ids)
+        settled = {}
+        for case_id, (signature, accepted, state, performance) in sorted(
+                cases.items(), key=lambda i: (i[1][1], i[0])):
+            if (signature is not None and state == 'succeeded'
+                    and performance == 'voluntary'):
+                settled.setdefault(signature, (accepted, case_id))
+        findings = []
+        for case_id, (signature, accepted, _, _) in cases.items():
+            if not (start <= accepted <= end) or signature not in settled:
+                continue
+            first_date, first_id = settled[signature]
+            if (first_date, first_id) < (accepted, case_id):
+                findings.append(case_id)
+        return cls._integrity_result('E1', findings)
+
+    @classmethod
+    def mediation_e2_duplicates(cls, court_ids, start, end, **filters):
+        """E2: cases accepted in [start, end] with the same parties and
+        dispute as another case accepted up to N days before (N =
+        _integrity_duplicate_days, inclusive); the later one is counted"""
+        if not court_ids:
+            return cls._integrity_result('E2', [])
+        cases = cls._mediation_signatures(court_ids)
+        window = dt.timedelta(days=cls._integrity_duplicate_days)
+        last = {}
+        findings = []
+        for case_id, (signature, accepted, _, _) in sorted(
+                cases.items(), key=lambda i: (i[1][1], i[0])):
+            if signature is None:
+                continue
+            previous = last.get(signature)
+            if (previous is not None and accepted - previous <= window
+                    and start <= accepted <= end):
+                findings.append(case_id)
+            last[signature] = accepted
+        return cls._integrity_result('E2', findings)
+
+    @classmethod
+    def mediation_e3_hollow_successes(cls, court_ids, start, end,
+            **filters):
+        """E3: cases concluded as succeeded in [start, end] with no session
+        at all, or whose sessions record no time (every duration empty: a
+        recorded duration is 1 to 1440 minutes)"""
+        if not court_ids:
+            return cls._integrity_result('E3', [])
+        pool = Pool()
+        case = pool.get(CASE_MODEL).__table__()
+        session = pool.get('court.mediation.session').__table__()
+        worked = Exists(session.select(session.id,
+                where=(session.case == case.id) & (session.duration > 0)))
+        where = (cls._mediation_case_where(case, court_ids, **filters)
+            & (case.state == 'succeeded')
+            & (case.concluded_date >= start) & (case.concluded_date <= end)
+            & ~worked)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*case.select(case.id, where=where))
+        return cls._integrity_result('E3', [r[0] for r in cursor])
+
+    @classmethod
+    def mediation_e4_backdated(cls, court_ids, start, end, **filters):
+        """E4: cases entered (created) in [start, end] whose date received
+        is more than N days (_integrity_backdate_days) before the day they
+        were entered"""
+        if not court_ids:
+            return cls._integrity_result('E4', [])
+        case = Pool().get(CASE_MODEL).__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*case.select(case.id, case.received_date,
+                case.create_date,
+                where=cls._mediation_case_where(case, court_ids, **filters)
+                & (case.received_date != Null)
+                & (case.create_date >= dt.datetime.combine(
+                        start, dt.time()))
+                & (case.create_date < dt.datetime.combine(
+                        end + dt.timedelta(days=1), dt.time()))))
+        limit = dt.timedelta(days=cls._integrity_backdate_days)
+        findings = []
+        for case_id, received, created in cursor:
+            created = _day(created)
+            if created - _day(received) > limit:
+                findings.append(case_id)
+        return cls._integrity_result('E4', findings)

@@ -641,3 +641,97 @@ class FiguresScreenTestCase(unittest.TestCase):
         self.assertEqual(format_target('B9'), '≤ 30 天')
         self.assertEqual(format_target('B3'), '≥ 10')
         self.assertEqual(format_target('B5N'), '')
+
+
+class IntegrityFiguresTestCase(unittest.TestCase):
+    "E1-E4 (kpi-catalog E), worked by hand"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_module('court_mediation')
+
+    @with_transaction()
+    def test_integrity(self):
+        pool = Pool()
+        Case = pool.get('court.mediation.case')
+        Session = pool.get('court.mediation.session')
+        Indicator = pool.get('court.indicator')
+        courts = _courts()
+        types = _dispute_types()
+        mediator = _roster(courts)['M1']
+        p1, p2, p3 = (_person(n, 90 + i) for i, n in enumerate(
+                ['甲', '乙', '丙']))
+        A, B = courts['A'], courts['B']
+        today = dt.date.today()
+        # name: (court, type, applicant, respondent, accepted, state,
+        #        concluded, performance, session durations)
+        plan = {
+            'e1': (A, 'GEN', p1, p2, D(2024, 12, 1), 'succeeded',
+                D(2024, 12, 20), 'voluntary', [60]),
+            # the same parties and dispute again, after a performed
+            # settlement: E1; 62 days after e1: not a duplicate
+            'e2': (A, 'GEN', p1, p2, D(2025, 2, 1), 'mediating', None,
+                None, [30]),
+            # and again 19 days after e2: E1 and E2
+            'e3': (A, 'GEN', p1, p2, D(2025, 2, 20), 'mediating', None,
+                None, [30]),
+            # the roles reversed: another signature
+            'e4': (A, 'GEN', p2, p1, D(2025, 2, 25), 'mediating', None,
+                None, [30]),
+            # successes without a session / with no time recorded (a
+            # duration is 1 to 1440 minutes or empty): E3
+            'e5': (A, 'KD', p1, p3, D(2025, 3, 1), 'succeeded',
+                D(2025, 3, 10), 'pending', []),
+            'e6': (A, 'KD', p3, p2, D(2025, 3, 2), 'succeeded',
+                D(2025, 3, 12), 'pending', [None]),
+            'e7': (A, 'KD', p3, p1, D(2025, 3, 3), 'succeeded',
+                D(2025, 3, 13), 'pending', [None, 30]),
+            # another court: not matched with A's cases
+            'e8': (B, 'GEN', p1, p2, D(2025, 3, 1), 'mediating', None,
+                None, [30]),
+            # entered today: received 31 days ago is back-dated (E4), 30
+            # days ago is not
+            'e9': (A, 'KD', p2, p3, today - dt.timedelta(days=31),
+                'mediating', None, None, [30]),
+            'e10': (A, 'KD', p1, p2, today - dt.timedelta(days=30),
+                'mediating', None, None, [30]),
+            }
+        cases = {}
+        for name, (court, type_, applicant, respondent, accepted, state,
+                concluded, performance, durations) in plan.items():
+            case, = Case.create([{
+                        'company': court.id, 'source': 'window',
+                        'dispute_type': types[type_].id,
+                        'received_date': accepted,
+                        'accepted_date': accepted,
+                        'complexity': 'simple', 'state': 'mediating',
+                        'mediator': mediator.id,
+                        'parties': [('create', [
+                                    {'role': 'applicant',
+                                        'party': applicant.id},
+                                    {'role': 'respondent',
+                                        'party': respondent.id}])],
+                        }])
+            Session.create([{'case': case.id, 'date': accepted,
+                        'mode': 'in_person', 'duration': d}
+                    for d in durations])
+            Case.write([case], {'state': state, 'concluded_date': concluded,
+                    'performance': performance})
+            cases[name] = case.id
+        names = {v: k for k, v in cases.items()}
+
+        def found(code, start=START, end=END, court=A):
+            result = Indicator.compute(code, [court.id], start, end)
+            self.assertEqual(result.value, len(result.record_ids))
+            return {names[i] for i in result.record_ids}
+        self.assertEqual(found('E1'), {'e2', 'e3'})
+        self.assertEqual(found('E2'), {'e3'})
+        self.assertEqual(found('E3'), {'e5', 'e6'})
+        self.assertEqual(found('E1', court=B), set())
+        # every case of A was entered today; all but e10 were received more
+        # than 30 days before
+        year = (D(today.year, 1, 1), D(today.year, 12, 31))
+        self.assertEqual(found('E4', *year),
+            {n for n, p in plan.items() if p[0] == A} - {'e10'})
+        self.assertEqual(found('E4'), set())
