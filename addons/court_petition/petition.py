@@ -27,7 +27,7 @@ from trytond.modules.court_base import workday
 from trytond.modules.court_base.model import CourtMixin, RegisteredMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import PetitionError
@@ -482,16 +482,17 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                     'icon': 'tryton-ok',
                     },
                 'reply': {
-                    'invisible': ~Eval('state').in_(['assigned', 'handled']),
+                    'invisible': ~Eval('state').in_(
+                        ['registered', 'assigned', 'handled']),
                     'icon': 'tryton-forward',
                     },
                 'close': {
-                    'invisible': Eval('state') != 'replied',
+                    'invisible': ~Eval('state').in_(
+                        ['assigned', 'handled', 'replied']),
                     'icon': 'tryton-ok',
                     },
                 'extend': {
-                    'invisible': ~Eval('state').in_(OPEN_STATES)
-                    | Bool(Eval('extended')),
+                    'invisible': ~Eval('state').in_(OPEN_STATES),
                     'icon': 'tryton-clock',
                     },
                 'assign_leader': {
@@ -593,7 +594,7 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
             cursor.execute(*line.join(party,
                     condition=line.party == party.id).select(
                     line.petition, party.name,
-                    where=reduce_ids(line.petition, sub_ids),
+                    where=line.petition.in_(list(sub_ids)),
                     order_by=[line.petition, line.id]))
             for petition_id, party_name in cursor:
                 found[petition_id].append(party_name)
