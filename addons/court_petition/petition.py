@@ -905,14 +905,15 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def copy(cls, petitions, default=None):
         default = default.copy() if default is not None else {}
-        for name in (cls._workflow_fields - {'company'}) | {
+        for name in (cls._workflow_fields - {'company', 'state'}) | {
                 'assigned_to_court', 'subordinate_petitions', 'reports',
                 'supervisions', 'plans', 'owner_leader', 'assignee',
                 'department', 'assign_deadline', 'handling_note',
                 'reply_text', 'reply_mode', 'outcome', 'outcome_reason',
                 'followup_date', 'followup_note', 'extension_days',
                 'extension_reason', 'feedback_text', 'cancel_reason'}:
-            default.setdefault(name, None)
+            default.setdefault(name, False
+                if cls._fields[name]._type == 'boolean' else None)
         default.setdefault('state', 'draft')
         default.setdefault('key', False)
         return super().copy(petitions, default=default)
