@@ -262,8 +262,13 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def on_modification(cls, mode, configurations, field_names=None):
         super().on_modification(mode, configurations, field_names=field_names)
-        if mode == 'write' and (field_names is None
+        if mode in {'create', 'write'} and (field_names is None
                 or 'required_fields' in field_names):
+            # ModelSingleton cleans the transaction cache only after
+            # writing: the check must read the new list
+            for cache in Transaction().cache.values():
+                if cls.__name__ in cache:
+                    cache[cls.__name__].clear()
             Pool().get('court.petition').recheck_quality()
 
 
