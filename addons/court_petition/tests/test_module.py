@@ -117,6 +117,41 @@ class CourtPetitionTestCase(ModuleTestCase):
             workday.add_working_days(start, 15))
 
     @with_transaction()
+    def test_reminders(self):
+        "The cron tells once before each clock runs out"
+        pool = Pool()
+        Petition = pool.get('court.petition')
+        User = pool.get('res.user')
+        Notification = pool.get('res.notification')
+        courts = _courts()
+        person = _person('甲', 1)
+        today = pool.get('ir.date').today()
+        judge, = User.create([{'name': 'judge', 'login': 'judge_t',
+                    'companies': [('add', [courts['A'].id])],
+                    'company': courts['A'].id}])
+        soon = _petition(courts['A'], person, today, state='assigned',
+            assignee=judge.id, finish_deadline=today + dt.timedelta(days=2),
+            assign_deadline=today + dt.timedelta(days=10))
+        later = _petition(courts['A'], person, today, state='assigned',
+            assignee=judge.id, finish_deadline=today + dt.timedelta(days=20))
+        done = _petition(courts['A'], person, today, state='closed',
+            assignee=judge.id, finish_deadline=today + dt.timedelta(days=1),
+            closed_date=today)
+        reminded = Petition.send_reminders()
+        self.assertEqual(reminded, [soon])
+        self.assertEqual(soon.reminded, 'finish')
+        notifications = Notification.search([('user', '=', judge.id)])
+        self.assertEqual(len(notifications), 1)
+        self.assertEqual(Petition.send_reminders(), [])
+        # the assignment clock a week later
+        self.assertEqual(Petition.send_reminders(
+                today + dt.timedelta(days=8)), [soon])
+        self.assertEqual(soon.reminded, 'finish,assign')
+        self.assertEqual(Petition.send_reminders(
+                today + dt.timedelta(days=30)), [later])
+        self.assertIsNone(done.reminded)
+
+    @with_transaction()
     def test_find_previous(self):
         "Same person and same matter, every channel, within the window"
         pool = Pool()
