@@ -125,8 +125,7 @@ def _scope(demo, role, court):
         return demo['judge_petitions']
     if court == CITY:
         return demo['city_petitions']
-    return demo['court_petitions'] | {
-        p for p in demo['court_petitions']}
+    return demo['court_petitions']
 
 
 def test_demo_data(demo, admin):

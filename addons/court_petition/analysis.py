@@ -8,7 +8,7 @@ import io
 
 from sql import Literal
 from sql.aggregate import Count, Sum
-from sql.conditionals import Case, Coalesce
+from sql.conditionals import Case
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
@@ -249,7 +249,7 @@ class AnalysisWizard(Wizard):
         title = f'{court.rec_name}{self.start.year}年{half}涉诉信访分析'
         data, count = build_workbook(court_ids, start, end, title)
         filename = f'{title}.xlsx'
-        analysis, = Analysis.create([{
+        Analysis.create([{
                     'company': court.id,
                     'year': self.start.year,
                     'half': self.start.half,
@@ -261,8 +261,6 @@ class AnalysisWizard(Wizard):
                     'file': data,
                     'filename': filename,
                     }])
-        self._analysis = analysis.id
-        self._data = (data, filename, count)
         return 'result'
 
     def default_result(self, fields):
