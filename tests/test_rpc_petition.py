@@ -334,6 +334,14 @@ def test_workflow_by_roles(sessions, demo, admin):
         {'department': '执行局', 'assignee': demo['judge']})
     officer.model(PETITION, 'assign', [petition])
     assert petition in judge.model(PETITION, 'search', [], 0, None, None)
+    # the intake is fixed: sent unchanged with the form it passes, changed
+    # it is refused
+    matter = officer.model(PETITION, 'read', [petition], ['matter'])[0][
+        'matter']
+    officer.model(PETITION, 'write', [petition], {'matter': matter})
+    error = _error(lambda: officer.model(PETITION, 'write', [petition],
+            {'matter': '改过的事项'}))
+    assert _refused(error, '不能修改'), error
     # closure without reply: refused
     error = _error(lambda: officer.model(PETITION, 'close', [petition]))
     assert _refused(error, '尚未答复'), error
@@ -444,3 +452,34 @@ def test_escalations_access(sessions, demo):
     other = sessions('petition', OTHER)
     assert escalation not in other.model('court.petition.escalation',
         'search', [], 0, None, None)
+
+
+@pytest.mark.parametrize('role,court', [(r, c) for r, c in ALL_ROLES
+        if 'r' in ACCESS[r]])
+def test_form_opens(sessions, role, court):
+    """The form of the petitions a role sees opens as sao opens it: every
+    field of the view with the names of the records it links to (a related
+    petition or mediation case of another court must not be offered)"""
+    rpc = sessions(role, court)
+    view = rpc(f'model.{PETITION}.fields_view_get', None, 'form')
+    fields = []
+    for name, field in view['fields'].items():
+        fields.append(name)
+        if field['type'] in {'many2one', 'reference'}:
+            fields.append(f'{name}.rec_name')
+    ids = set()
+    for domain in [[('repeat', '=', True)], [('channel', '=', 'superior')],
+            [('key', '=', True)], []]:
+        ids.update(rpc.model(PETITION, 'search', domain, 0, 5, None))
+    assert ids
+    refused = [f for f in fields if _error(lambda: rpc.model(
+                PETITION, 'read', sorted(ids), [f]))]
+    assert not refused, (role, court, refused)
+    rows = rpc.model(PETITION, 'read', sorted(ids), fields)
+    for row in rows:
+        for name in ['related_petitions', 'subordinate_petitions']:
+            if row.get(name):
+                rpc.model(PETITION, 'read', row[name], ['rec_name'])
+        if row.get('mediation_cases'):
+            rpc.model('court.mediation.case', 'read', row['mediation_cases'],
+                ['rec_name'])

@@ -28,7 +28,8 @@ from trytond.modules.court_base.model import CourtMixin, RegisteredMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, check_access, without_check_access)
 
 from .exceptions import PetitionError
 
@@ -282,7 +283,7 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
     number = fields.Char("Number", readonly=True)
     channel = fields.Selection(CHANNELS, "Channel", sort=False,
         states={
-            'readonly': _INTAKE | Bool(Eval('superior_petition')),
+            'readonly': _INTAKE | Bool(Eval('assigning_court')),
             'required': Eval('state') != 'draft',
             })
     received_date = fields.Date("Received", required=True,
@@ -330,7 +331,7 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
         domain=[('superior', '=', Eval('company', -1))],
         states={
             'readonly': Eval('state') != 'registered',
-            'invisible': Bool(Eval('superior_petition')),
+            'invisible': Bool(Eval('assigning_court')),
             },
         help="For a superior court's petition: the court below that "
         "handles it.")
@@ -422,7 +423,8 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
     # repeat petitions
     repeat = fields.Boolean("Repeat Petition", readonly=True)
     repeat_of = fields.Many2One('court.petition', "First Petition",
-        readonly=True, ondelete='SET NULL')
+        readonly=True, ondelete='SET NULL',
+        help="The first earlier petition of the series in this court.")
     previous_count = fields.Integer("Earlier Petitions", readonly=True)
     related_petitions = fields.Function(fields.Many2Many(
             'court.petition', None, None, "Related Petitions"),
@@ -802,10 +804,16 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                     domain.append(['OR',
                             ('original_trial_number', '=', value),
                             ('original_enforcement_number', '=', value)])
-            result[petition.id] = [p.id for p in cls.search([
-                        ('id', '!=', petition.id), domain],
-                    order=[('received_date', 'DESC'), ('id', 'DESC')],
-                    limit=200)] if len(domain) > 1 else []
+            if len(domain) < 2:
+                result[petition.id] = []
+                continue
+            # function fields are computed without access checks: list
+            # only what the user may open
+            with check_access():
+                result[petition.id] = [p.id for p in cls.search([
+                            ('id', '!=', petition.id), domain],
+                        order=[('received_date', 'DESC'), ('id', 'DESC')],
+                        limit=200)]
         return result
 
     # validation
@@ -891,9 +899,18 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
             raise PetitionError(gettext(
                     'court_petition.msg_workflow_fields',
                     fields=', '.join(sorted(names & cls._workflow_fields))))
-        if names & cls._intake_fields:
+        # the lines of petitioners guard themselves; a client sending the
+        # intake unchanged with the form (sao does) is not refused
+        intake = names & (cls._intake_fields - {'petitioners'})
+        if intake:
+            def same(current, value):
+                if isinstance(current, ModelSQL):
+                    current = current.id
+                return (current or None) == (value or None)
             for petition in petitions:
-                if petition.state not in ('draft', 'registered'):
+                if petition.state not in ('draft', 'registered') and any(
+                        not same(getattr(petition, n), values[n])
+                        for n in intake):
                     raise PetitionError(gettext(
                             'court_petition.msg_intake_fixed',
                             petition=petition.rec_name))
@@ -952,7 +969,11 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                 window_days=config.repeat_window_days)
             petition.previous_count = len(previous)
             petition.repeat = bool(previous)
-            petition.repeat_of = previous[0] if previous else None
+            # the first petition shown is the court's own (the users of
+            # the court may not open another court's)
+            same_court = [p for p in cls.browse(previous)
+                if p.company == petition.company]
+            petition.repeat_of = same_court[0] if same_court else None
         cls.set_clocks(petitions, config)
         cls.save(petitions)
         cls._register(petitions)
@@ -1462,6 +1483,10 @@ class Petitioner(ModelSQL, ModelView):
     def check_modification(cls, mode, lines, values=None, external=False):
         super().check_modification(
             mode, lines, values=values, external=external)
+        if mode == 'write' and not (set(values or {})
+                - {'id_number', 'party_name'}):
+            # only the helper fields of the form: nothing is stored
+            return
         if external and mode in {'create', 'delete', 'write'}:
             for line in lines:
                 if line.petition.state not in ('draft', 'registered'):
