@@ -150,13 +150,16 @@ def run(args):
         Petitioner = pool.get('court.petition.petitioner')
         # a new (unsaved) petition of a person who came before, about a
         # case number of the generated data
-        person = persons[(5 * 7919) % len(persons)]
-        cursor.execute("SELECT original_enforcement_number FROM "
-            "court_petition WHERE original_enforcement_number IS NOT NULL "
-            "LIMIT 1")
-        case = cursor.fetchone()[0]
+        # the petitioner who came most often, and one of their cases
+        cursor.execute("SELECT l.party, max(p.original_enforcement_number) "
+            "FROM court_petition_petitioner l JOIN court_petition p ON "
+            "p.id = l.petition WHERE p.number LIKE '(B)%%' GROUP BY l.party "
+            "HAVING max(p.original_enforcement_number) IS NOT NULL "
+            "ORDER BY count(*) DESC, l.party LIMIT 1")
+        person, case = cursor.fetchone()
         new = Petition(company=courts[0], received_date=dt.date.today(),
             category='enforcement', original_enforcement_number=case,
+            original_trial_number=None, superior_petition=None,
             petitioners=[Petitioner(party=person)])
         found = Petition.find_previous(new, window_days=730)
         since = dt.date.today() - dt.timedelta(days=730)
