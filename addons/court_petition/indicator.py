@@ -7,7 +7,7 @@ and choices: doc/petition_figures.md."""
 import datetime as dt
 from decimal import Decimal
 
-from sql import Literal
+from sql import Literal, Null
 from sql.aggregate import Count
 from sql.conditionals import Case
 
@@ -76,9 +76,12 @@ class Indicator(metaclass=PoolMeta):
         Petition = Pool().get(PETITION)
         table = Petition.__table__()
         date = getattr(table, date_field)
+        # a superior court's record assigned down is counted once: as the
+        # copy the court below handles
         where = (table.company.in_(list(court_ids) or [-1])
             & (date >= start) & (date <= end)
-            & (table.state != 'cancelled') & base(table))
+            & (table.state != 'cancelled')
+            & (table.assigned_to_court == Null) & base(table))
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.select(
                 table.id,

@@ -300,7 +300,10 @@ class CourtPetitionTestCase(ModuleTestCase):
             {'enforcement': 2, 'trial': 1})
         a9 = compute('A9')
         self.assertEqual(a9.value, 0)
-        # the superior court's figures include the courts below it
+        # the superior court's figures include the courts below it; its
+        # own record of a petition assigned down counts once (the copy)
+        _petition(courts['T'], zhao, D(2025, 5, 5), state='assigned',
+            assigned_to_court=A.id)
         self.assertEqual(compute('D1', courts['T']).denominator, 7)
         self.assertEqual(compute('D1', B).denominator, 1)
 
