@@ -1,2 +1,2 @@
 # This file is part of the court platform.  See LICENSE.
-"Litigation-related petitions and leader-owned key cases."
+"Litigation-related petitions (涉诉信访) and leader-owned key petitions."

@@ -66,7 +66,7 @@ ROLES = {
     'clerk_410302': ('clerk', BASIC, '调解站登记员', CLERK),
     'mediator_410302': ('mediator', BASIC, '特邀调解员', {MEDIATION}),
     'filing_410302': ('filing', BASIC, '立案庭干警', CLERK),
-    'judge_410302': ('judge', BASIC, '员额法官', {MEDIATION, GRID}),
+    'judge_410302': ('judge', BASIC, '员额法官', {MEDIATION, GRID, PETITION}),
     'petition_410302': ('petition', BASIC, '信访干警', {PETITION}),
     'leader_410302': ('leader', BASIC, '院领导', LEADER),
     'roster_410302': ('roster', BASIC, '名册管理员', {MEDIATION}),

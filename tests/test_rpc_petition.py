@@ -1,0 +1,485 @@
+"""Access of every demo role to the petitions (涉诉信访), checked from the
+outside: a real trytond process, JSON-RPC, each demo user logged in with
+its own password.
+
+The expectations below are read from addons/court_petition/access.xml
+(ir.model.access, ir.rule, ir.model.button groups), with the group
+inheritance of court_base/res.xml: a superior-court supervisor is also a
+court leader, a filing officer a station clerk, everyone a court user."""
+import datetime as dt
+import re
+
+import pytest
+
+from court_tools import testdb
+from court_tools.testdb import RPCError
+
+COURT = '410302'    # 洛阳市老城区人民法院
+OTHER = '410303'    # 洛阳市西工区人民法院, same city
+CITY = '4103'       # 洛阳市中级人民法院
+PETITION = 'court.petition'
+BASIC_ROLES = ['clerk', 'mediator', 'filing', 'judge', 'petition', 'leader',
+    'roster', 'scoring']
+ALL_ROLES = [(r, COURT) for r in BASIC_ROLES] + [
+    ('supervisor', CITY), ('petition', CITY), ('leader', CITY)]
+
+# ir.model.access on court.petition: r(ead) w(rite) c(reate) d(elete)
+ACCESS = {
+    'clerk': '', 'mediator': '', 'filing': '', 'roster': '', 'scoring': '',
+    'judge': 'rw',
+    'petition': 'rwcd',
+    'leader': 'rw',
+    'supervisor': 'rw',     # inherited from court leader
+    }
+# ir.rule: which petitions each role sees
+#   court: its court's petitions and those its court assigned down
+#   own:   those assigned to the judge
+SCOPE = {'judge': 'own', 'petition': 'court', 'leader': 'court',
+    'supervisor': 'court'}
+# ir.model.button-res.group: who may press what
+BUTTONS = {
+    'register': {'petition'},
+    'assign': {'petition'},
+    'assign_down': {'petition'},
+    'handle': {'petition', 'judge'},
+    'reply': {'petition', 'judge'},
+    'close': {'petition'},
+    'extend': {'petition', 'leader', 'supervisor'},
+    'assign_leader': {'leader', 'supervisor'},
+    'approve_closure': {'leader', 'supervisor'},
+    'send_feedback': {'petition', 'leader', 'supervisor'},
+    'follow_up': {'petition'},
+    'cancel': {'petition'},
+    }
+
+ACCESS_DENIED = re.compile(
+    r'不允许在 .* 上点击按钮|没有访问|没有权限|不允许(读取|写入|删除|访问)'
+    r'|You are not allowed|is not allowed')
+CHINESE = re.compile(r'[\u4e00-\u9fff]')
+
+
+def _json_date(date):
+    return {'__class__': 'date', 'year': date.year, 'month': date.month,
+        'day': date.day}
+
+
+def _date(value):
+    return dt.date(value['year'], value['month'], value['day'])
+
+
+def _error(call):
+    try:
+        call()
+    except RPCError as error:
+        return error
+    return None
+
+
+def _denied(error):
+    return error is not None and bool(ACCESS_DENIED.search(error.message))
+
+
+def _refused(error, text):
+    "A user error in Chinese naming what is wrong, not an access error"
+    return (error is not None and not _denied(error)
+        and text in error.message and bool(CHINESE.search(error.message)))
+
+
+@pytest.fixture(scope='module')
+def demo(admin):
+    def court(division):
+        ids = admin.model('company.company', 'search',
+            [('division_code', '=', division)], 0, None, None)
+        assert len(ids) == 1, division
+        return ids[0]
+
+    def petitions(domain):
+        return set(admin.model(PETITION, 'search', domain, 0, None, None))
+
+    def user(login):
+        ids = admin.model('res.user', 'search', [('login', '=', login)],
+            0, None, None)
+        return ids[0]
+
+    info = {'court': court(COURT), 'other': court(OTHER),
+        'city': court(CITY)}
+    info['court_petitions'] = petitions([('company', '=', info['court'])])
+    info['other_petitions'] = petitions([('company', '=', info['other'])])
+    info['city_petitions'] = petitions(['OR',
+            ('company', '=', info['city']),
+            ('assigning_court', '=', info['city'])])
+    info['judge_petitions'] = petitions(
+        [('assignee.login', '=', f'judge_{COURT}')])
+    info['judge'] = user(f'judge_{COURT}')
+    info['leader'] = user(f'leader_{COURT}')
+    info['other_leader'] = user(f'leader_{OTHER}')
+    persons = admin.model('party.party', 'search_read',
+        [('party_kind', '=', 'person'), ('id_number', '!=', None)],
+        0, 3, None, ['id', 'id_number', 'name'])
+    info['persons'] = persons
+    return info
+
+
+def _scope(demo, role, court):
+    if SCOPE[role] == 'own':
+        return demo['judge_petitions']
+    if court == CITY:
+        return demo['city_petitions']
+    return demo['court_petitions']
+
+
+def test_demo_data(demo, admin):
+    "Two years of petitions in every court, key, repeat, assigned down"
+    assert len(demo['court_petitions']) >= 150
+    assert len(demo['other_petitions']) >= 150
+    rows = admin.model(PETITION, 'read', sorted(demo['court_petitions']),
+        ['received_date', 'state', 'number', 'key', 'repeat', 'channel',
+            'assigning_court', 'feedback_date', 'finish_deadline',
+            'registered_date'])
+    dates = [_date(r['received_date']) for r in rows]
+    today = testdb.court_today()
+    assert (today - min(dates)).days > 600
+    assert sum(1 for r in rows if r['repeat']) >= 5
+    assert sum(1 for r in rows if r['key']) >= 5
+    superior = [r for r in rows if r['channel'] == 'superior']
+    assert superior and all(r['assigning_court'] == demo['city']
+        for r in superior)
+    assert any(r['feedback_date'] for r in superior)
+    for r in rows:
+        if r['state'] != 'draft':
+            assert re.fullmatch(r'\(\d{4}\)豫0302信访\d+号', r['number'])
+            assert _date(r['finish_deadline']) > _date(r['registered_date'])
+    states = {r['state'] for r in rows}
+    assert {'closed', 'assigned'} <= states, states
+    assert len(demo['judge_petitions'] & demo['court_petitions']) > 5
+    escalations = admin.model('court.petition.escalation', 'search_count',
+        [('company', '=', demo['court'])])
+    assert escalations > 5
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_petition_read(sessions, demo, role, court):
+    rpc = sessions(role, court)
+    if 'r' not in ACCESS[role]:
+        assert _denied(_error(lambda: rpc.model(
+                    PETITION, 'search', [], 0, None, None))), role
+        assert _denied(_error(lambda: rpc.model(
+                    PETITION, 'read', sorted(demo['court_petitions'])[:2],
+                    ['number']))), role
+        return
+    ids = set(rpc.model(PETITION, 'search', [], 0, None, None))
+    expected = _scope(demo, role, court)
+    assert expected <= ids, (role, court, len(expected), len(ids))
+    known = (demo['court_petitions'] | demo['other_petitions']
+        | demo['city_petitions'])
+    assert not (ids - expected) & known, (role, court)
+    if court == COURT:
+        assert not ids & demo['other_petitions']
+        hidden = sorted(demo['court_petitions'] - ids)[:3]
+        if SCOPE[role] == 'own':
+            assert hidden
+            assert _denied(_error(lambda: rpc.model(
+                        PETITION, 'read', hidden, ['number'])))
+    else:
+        # the superior court sees what it assigned, not the rest of the
+        # courts below
+        assert not (demo['court_petitions'] - demo['city_petitions']) & ids
+
+
+@pytest.mark.parametrize('role', ['petition', 'leader'])
+def test_cross_court_isolation(sessions, demo, admin, role):
+    rpc = sessions(role, OTHER)
+    mine = set(rpc.model(PETITION, 'search', [], 0, None, None))
+    assert mine and not mine & demo['court_petitions']
+    theirs = sorted(demo['court_petitions'])[:5]
+    assert _denied(_error(lambda: rpc.model(
+                PETITION, 'read', theirs, ['number'])))
+    assert _denied(_error(lambda: rpc.model(
+                PETITION, 'write', theirs[:1], {'followup_note': 'x'})))
+    assert _denied(_error(lambda: rpc.model(PETITION, 'cancel', theirs[:1])))
+    for row in admin.model(PETITION, 'read', theirs,
+            ['petitioners.party.name']):
+        for line in row['petitioners.']:
+            name = line['party.']['name']
+            found = set(rpc.model(PETITION, 'search',
+                    [('rec_name', 'ilike', name)], 0, None, None))
+            assert not found & demo['court_petitions'], name
+    # nor the lines of its petitions
+    for model in ['court.petition.petitioner', 'court.petition.report']:
+        assert not rpc.model(model, 'search',
+            [('petition', 'in', theirs)], 0, None, None)
+
+
+def _new(demo, person=0, **values):
+    return {
+        'company': demo['court'],
+        'channel': 'window',
+        'received_date': _json_date(testdb.court_today()),
+        'matter': '测试：反映执行问题',
+        'demand': '请求尽快执行',
+        'demand_kind': 'request',
+        'category': 'enforcement',
+        'petitioners': [('create', [
+                    {'party': demo['persons'][person]['id']}])],
+        **values,
+        }
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_petition_write_create_delete(sessions, demo, admin, role, court):
+    rights = ACCESS[role]
+    rpc = sessions(role, court)
+    officer = sessions('petition', COURT)
+    closed = sorted(demo['court_petitions'])
+    target = closed[:1]
+    if 'r' in rights:
+        visible = rpc.model(PETITION, 'search',
+            [('state', '=', 'closed')], 0, 1, None)
+        assert visible, role
+        target = visible
+    note = admin.model(PETITION, 'read', target,
+        ['followup_note'])[0]['followup_note']
+    error = _error(lambda: rpc.model(
+            PETITION, 'write', target, {'followup_note': note}))
+    if 'w' in rights:
+        assert error is None, (role, error)
+    else:
+        assert _denied(error), (role, error)
+    values = _new(demo, matter=f'测试{role}{court}')
+    if court == CITY:
+        values['company'] = demo['city']
+    error = _error(lambda: rpc.model(PETITION, 'create', [values]))
+    if 'c' in rights:
+        assert error is None, (role, error)
+    else:
+        assert _denied(error), (role, error)
+    draft, = officer.model(PETITION, 'create', [
+            _new(demo, matter=f'测试删除{role}{court}')])
+    error = _error(lambda: rpc.model(PETITION, 'delete', [draft]))
+    if 'd' in rights and court == COURT:
+        assert error is None, (role, error)
+        assert not admin.model(PETITION, 'search', [('id', '=', draft)],
+            0, None, None)
+        # a registered petition is never deleted
+        error = _error(lambda: rpc.model(PETITION, 'delete', target))
+        assert error is not None and not _denied(error), error
+    else:
+        assert _denied(error), (role, error)
+        officer.model(PETITION, 'delete', [draft])
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_petition_buttons(sessions, demo, admin, role, court):
+    """Every button on a closed petition it sees (or one of the court):
+    who may not press it gets an access error; who may gets at most a
+    state error (nothing changes)"""
+    rpc = sessions(role, court)
+    petition = sorted(demo['court_petitions'])
+    if 'r' in ACCESS[role]:
+        petition = rpc.model(PETITION, 'search',
+            [('state', '=', 'closed'), ('feedback_date', '!=', None)]
+            if court == CITY else [('state', '=', 'closed')], 0, 1, None)
+    petition = petition[:1]
+    assert petition
+    before, = admin.model(PETITION, 'read', petition,
+        ['state', 'write_date'])
+    for button, roles in BUTTONS.items():
+        error = _error(lambda: rpc.model(PETITION, button, petition))
+        if role in roles:
+            assert not _denied(error), (role, button, error)
+        else:
+            assert _denied(error), (role, button, error)
+    after, = admin.model(PETITION, 'read', petition, ['state', 'write_date'])
+    assert after == before, (role, before, after)
+
+
+def test_workflow_by_roles(sessions, demo, admin):
+    """A window visit from intake to follow-up, each step by the role
+    that does it, with the refusals of bad input"""
+    officer = sessions('petition')
+    judge = sessions('judge')
+    leader = sessions('leader')
+    # no petitioner and no channel: refused, nothing written
+    error = _error(lambda: officer.model(PETITION, 'create', [_new(demo,
+                    channel=None, petitioners=[], matter='测试空信访')]))
+    assert _refused(error, '信访人'), error
+    assert not admin.model(PETITION, 'search',
+        [('matter', '=', '测试空信访')], 0, None, None)
+    # a petition is created as a draft
+    error = _error(lambda: officer.model(PETITION, 'create', [_new(demo,
+                    state='closed')]))
+    assert _refused(error, '草稿'), error
+    petition, = officer.model(PETITION, 'create', [_new(demo,
+                original_enforcement_number='(2025)豫0302执1号')])
+    assert _denied(_error(lambda: judge.model(
+                PETITION, 'register', [petition])))
+    officer.model(PETITION, 'register', [petition])
+    row, = officer.model(PETITION, 'read', [petition],
+        ['state', 'number', 'finish_deadline', 'quality_ok'])
+    assert row['state'] == 'registered' and row['quality_ok']
+    year = testdb.court_today().year
+    assert row['number'].startswith(f'({year})豫0302信访')
+    # reply before the assignment: refused
+    officer.model(PETITION, 'write', [petition], {'reply_text': '答复'})
+    error = _error(lambda: officer.model(PETITION, 'reply', [petition]))
+    assert _refused(error, '尚未交办'), error
+    # the state and dates are the buttons'
+    error = _error(lambda: officer.model(PETITION, 'write', [petition],
+            {'state': 'closed'}))
+    assert _refused(error, '流程按钮'), error
+    # assigned to the judge, who now sees it
+    assert petition not in judge.model(PETITION, 'search', [], 0, None,
+        None)
+    officer.model(PETITION, 'write', [petition],
+        {'department': '执行局', 'assignee': demo['judge']})
+    officer.model(PETITION, 'assign', [petition])
+    assert petition in judge.model(PETITION, 'search', [], 0, None, None)
+    # the intake is fixed: sent unchanged with the form it passes, changed
+    # it is refused
+    matter = officer.model(PETITION, 'read', [petition], ['matter'])[0][
+        'matter']
+    officer.model(PETITION, 'write', [petition], {'matter': matter})
+    error = _error(lambda: officer.model(PETITION, 'write', [petition],
+            {'matter': '改过的事项'}))
+    assert _refused(error, '不能修改'), error
+    # closure without reply: refused
+    error = _error(lambda: officer.model(PETITION, 'close', [petition]))
+    assert _refused(error, '尚未答复'), error
+    judge.model(PETITION, 'write', [petition],
+        {'handling_note': '已约谈被执行人。', 'reply_text': '已督促履行。'})
+    judge.model(PETITION, 'handle', [petition])
+    judge.model(PETITION, 'reply', [petition])
+    # one extension; a second is refused
+    officer.model(PETITION, 'write', [petition],
+        {'extension_days': 10, 'extension_reason': '等待评估结果'})
+    officer.model(PETITION, 'extend', [petition])
+    error = _error(lambda: officer.model(PETITION, 'extend', [petition]))
+    assert _refused(error, '不得再次延期'), error
+    # marked key: the owning leader is the court's, not another court's
+    officer.model(PETITION, 'write', [petition], {'key': True})
+    error = _error(lambda: leader.model(PETITION, 'write', [petition],
+            {'owner_leader': demo['other_leader']}))
+    assert _refused(error, '不是'), error
+    leader.model(PETITION, 'write', [petition],
+        {'owner_leader': demo['leader']})
+    leader.model(PETITION, 'assign_leader', [petition])
+    mine = leader.model(PETITION, 'search',
+        [('owner_leader', '=', leader.user_id)], 0, None, None)
+    assert petition in mine
+    officer.model(PETITION, 'write', [petition],
+        {'outcome': 'resolved', 'outcome_reason': '执行到位。'})
+    error = _error(lambda: officer.model(PETITION, 'close', [petition]))
+    assert _refused(error, '审批'), error
+    leader.model(PETITION, 'approve_closure', [petition])
+    officer.model(PETITION, 'close', [petition])
+    row, = admin.model(PETITION, 'read', [petition],
+        ['state', 'closed_date', 'closure_approved'])
+    assert row['state'] == 'closed' and row['closure_approved']
+
+
+def test_superior_assigns_down(sessions, demo, admin):
+    """The intermediate court assigns a petition down; the basic court
+    handles it, the superior approves the closure and gets the feedback"""
+    city = sessions('petition', CITY)
+    supervisor = sessions('supervisor', CITY)
+    officer = sessions('petition', COURT)
+    other = sessions('petition', OTHER)
+    values = _new(demo, person=1, company=demo['city'], channel='letter',
+        matter='测试：上级交办')
+    petition, = city.model(PETITION, 'create', [values])
+    city.model(PETITION, 'register', [petition])
+    city.model(PETITION, 'write', [petition],
+        {'assigned_to_court': demo['court']})
+    city.model(PETITION, 'assign_down', [petition])
+    row, = city.model(PETITION, 'read', [petition],
+        ['state', 'subordinate_petitions'])
+    assert row['state'] == 'assigned'
+    copy, = row['subordinate_petitions']
+    assert copy in officer.model(PETITION, 'search', [], 0, None, None)
+    assert copy not in other.model(PETITION, 'search', [], 0, None, None)
+    row, = officer.model(PETITION, 'read', [copy],
+        ['channel', 'key', 'state', 'meet_deadline', 'assigning_court'])
+    assert row['channel'] == 'superior' and row['key']
+    assert row['state'] == 'registered'
+    assert row['assigning_court'] == demo['city']
+    officer.model(PETITION, 'write', [copy], {'department': '立案庭'})
+    officer.model(PETITION, 'assign', [copy])
+    officer.model(PETITION, 'write', [copy], {
+            'handling_note': '已接谈。', 'reply_text': '已答复信访人。'})
+    officer.model(PETITION, 'reply', [copy])
+    # the president cannot approve what the superior court assigned
+    leader = sessions('leader', COURT)
+    error = _error(lambda: leader.model(PETITION, 'approve_closure', [copy]))
+    assert _refused(error, '审批'), error
+    supervisor.model(PETITION, 'approve_closure', [copy])
+    officer.model(PETITION, 'write', [copy], {
+            'outcome': 'resolved', 'outcome_reason': '息诉罢访。',
+            'feedback_text': '已化解。'})
+    officer.model(PETITION, 'close', [copy])
+    officer.model(PETITION, 'send_feedback', [copy])
+    row, = city.model(PETITION, 'read', [copy], ['feedback_date'])
+    assert _date(row['feedback_date']) == testdb.court_today()
+
+
+def test_lines_follow_petition_rules(sessions, demo):
+    "Petitioners and reports follow the rules of their petition"
+    judge = sessions('judge')
+    visible = set(judge.model(PETITION, 'search', [], 0, None, None))
+    hidden = sorted(demo['court_petitions'] - visible)[:20]
+    assert hidden
+    for model in ['court.petition.petitioner', 'court.petition.report',
+            'court.petition.supervision']:
+        assert not judge.model(model, 'search',
+            [('petition', 'in', hidden)], 0, None, None), model
+
+
+def test_escalations_access(sessions, demo):
+    officer = sessions('petition')
+    leader = sessions('leader')
+    clerk = sessions('clerk')
+    person = demo['persons'][2]['id']
+    escalation, = officer.model('court.petition.escalation', 'create', [{
+                'company': demo['court'], 'destination': 'beijing',
+                'party': person,
+                'date': _json_date(testdb.court_today())}])
+    assert escalation in leader.model('court.petition.escalation', 'search',
+        [], 0, None, None)
+    assert _denied(_error(lambda: leader.model(
+                'court.petition.escalation', 'write', [escalation],
+                {'note': 'x'})))
+    assert _denied(_error(lambda: clerk.model(
+                'court.petition.escalation', 'search', [], 0, None, None)))
+    other = sessions('petition', OTHER)
+    assert escalation not in other.model('court.petition.escalation',
+        'search', [], 0, None, None)
+
+
+@pytest.mark.parametrize('role,court', [(r, c) for r, c in ALL_ROLES
+        if 'r' in ACCESS[r]])
+def test_form_opens(sessions, role, court):
+    """The form of the petitions a role sees opens as sao opens it: every
+    field of the view with the names of the records it links to (a related
+    petition or mediation case of another court must not be offered)"""
+    rpc = sessions(role, court)
+    view = rpc(f'model.{PETITION}.fields_view_get', None, 'form')
+    fields = []
+    for name, field in view['fields'].items():
+        fields.append(name)
+        if field['type'] in {'many2one', 'reference'}:
+            fields.append(f'{name}.rec_name')
+    ids = set()
+    for domain in [[('repeat', '=', True)], [('channel', '=', 'superior')],
+            [('key', '=', True)], []]:
+        ids.update(rpc.model(PETITION, 'search', domain, 0, 5, None))
+    assert ids
+    refused = [f for f in fields if _error(lambda: rpc.model(
+                PETITION, 'read', sorted(ids), [f]))]
+    assert not refused, (role, court, refused)
+    rows = rpc.model(PETITION, 'read', sorted(ids), fields)
+    for row in rows:
+        for name in ['related_petitions', 'subordinate_petitions']:
+            if row.get(name):
+                rpc.model(PETITION, 'read', row[name], ['rec_name'])
+        if row.get('mediation_cases'):
+            rpc.model('court.mediation.case', 'read', row['mediation_cases'],
+                ['rec_name'])
