@@ -11,6 +11,12 @@ LANDING = {
     'filing': ['Mediation Cases', 'Log a Dispute'],     # a clerk too
     'mediator': ['Cases Due Soonest'],
     'roster': ['Invited Mediators'],
+    # the overdue lists on top of the court's petitions
+    'petition': ['Petitions', 'Overdue Petitions'],
+    'judge': ['Petitions Assigned to Me'],
+    # the evaluations, and on top their key petitions (owned by me first)
+    'leader': ['Evaluations', 'Key Petitions'],
+    'scoring': ['Evaluations'],
     }
 
 

@@ -51,7 +51,7 @@ class Evaluation(CourtMixin, PeriodMixin, Workflow, ModelSQL, ModelView):
             ('confirmed', "Confirmed"),
             ('published', "Published"),
             ], "State", readonly=True, required=True)
-    computed_at = fields.Timestamp("Computed At", readonly=True)
+    computed_at = fields.DateTime("Computed At", readonly=True)
     computed_by = fields.Many2One('res.user', "Computed By", readonly=True)
     confirmed_by = fields.Many2One('res.user', "Confirmed By",
         readonly=True)

@@ -141,7 +141,7 @@ class ReportedValue(CourtMixin, PeriodMixin, ModelSQL, ModelView):
     document_id = fields.Char("Document ID", readonly=True)
     note = fields.Text("Note")
     entered_by = fields.Many2One('res.user', "Entered By", readonly=True)
-    entered_at = fields.Timestamp("Entered At", readonly=True)
+    entered_at = fields.DateTime("Entered At", readonly=True)
     origin = fields.Selection([
             ('entry', "Entered"),
             ('import', "Imported"),
@@ -293,7 +293,7 @@ class Correction(ModelSQL, ModelView):
     reason = fields.Text("Reason", required=True, readonly=True)
     corrected_by = fields.Many2One('res.user', "Corrected By",
         readonly=True)
-    corrected_at = fields.Timestamp("Corrected At", readonly=True)
+    corrected_at = fields.DateTime("Corrected At", readonly=True)
 
     @classmethod
     def __setup__(cls):
