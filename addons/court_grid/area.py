@@ -113,8 +113,9 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
             help="The active points in the area or below it."),
         'get_counts', searcher='search_counts')
     member_count = fields.Function(
-        fields.Integer("Grid People",
-            help="The active grid leaders and members covering the cell."),
+        fields.Integer("Grid Members",
+            help="The active grid members covering the cell (grid leaders "
+            "not counted)."),
         'get_counts', searcher='search_counts')
 
     @classmethod
@@ -154,8 +155,7 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
         '_parent_parent.code', 'company', 'level', 'code')
     def on_change_parent(self):
         if self.parent:
-            if not self.company:
-                self.company = self.parent.company
+            self.company = self.parent.company
             if self.parent.level in PARENT_LEVEL.values():
                 rank = LEVEL_RANK[self.parent.level] + 1
                 self.level = [l for l, r in LEVEL_RANK.items() if r == rank][0]
@@ -221,7 +221,8 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
             link = PersonCell.__table__()
             person = Person.__table__()
             sub = link.join(person, condition=(link.person == person.id)
-                & (person.active == Literal(True))).select(
+                & (person.active == Literal(True))
+                & (person.role == 'member')).select(
                 link.cell.as_('area'), Count(person.id).as_('n'),
                 group_by=[link.cell])
             query = area.join(sub, 'LEFT', condition=area.id == sub.area)
@@ -289,12 +290,13 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
 
     @staticmethod
     def court_serves(court, code):
-        """A court may serve an area within its jurisdiction or within the
-        jurisdiction of a court above it (a tribunal serves townships of
-        its basic court's county)."""
+        """A court may serve an area within its jurisdiction (division
+        code); a people's tribunal also within its basic court's."""
         while court:
             if court.division_code and code.startswith(court.division_code):
                 return True
+            if court.court_level != 'tribunal':
+                break
             court = court.superior
         return False
 

@@ -25,7 +25,11 @@ class GridDispute(CourtMixin, Workflow, ModelSQL, ModelView):
         states={'readonly': Eval('state') != 'logged'})
     point = fields.Many2One('court.station', "Liaison Point",
         ondelete='RESTRICT',
-        domain=[('company', 'child_of', [Eval('company', -1)], 'superior')],
+        # a tribunal's cell may pass through its basic court's point
+        domain=['OR',
+            ('company', 'child_of', [Eval('company', -1)], 'superior'),
+            ('company', 'parent_of', [Eval('company', -1)], 'superior'),
+            ],
         states={'readonly': Eval('state') != 'logged'},
         help="The point the dispute passes through; by default the point "
         "of the cell, its village or its township.")

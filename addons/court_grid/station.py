@@ -23,7 +23,6 @@ class Station(metaclass=PoolMeta):
     __name__ = 'court.station'
     grid_area = fields.Many2One('court.grid.area', "Area",
         ondelete='RESTRICT',
-        domain=[('company', 'child_of', [Eval('company', -1)], 'superior')],
         help="The township, village or grid cell where the point is.")
     judges = fields.Many2Many('court.station-judge', 'station', 'user',
         "Judges", domain=[('court_judge', '=', True)])
