@@ -104,7 +104,9 @@ class Leak(ModelSQL, ModelView):
     month = fields.Integer("Month")
     count = fields.Integer("Disputes Straight to the Court")
     threshold = fields.Integer("Threshold")
-    warning = fields.Boolean("Warning")
+    warning = fields.Function(fields.Boolean("Warning",
+            help="The count reached the threshold the court set."),
+        'get_warning', searcher='search_warning')
 
     @classmethod
     def __setup__(cls):
@@ -131,7 +133,6 @@ class Leak(ModelSQL, ModelView):
             month.as_('month'),
             count.as_('count'),
             Literal(threshold).as_('threshold'),
-            (count >= Literal(threshold)).as_('warning'),
             Literal(0).as_('create_uid'),
             Min(case.create_date).as_('create_date'),
             Literal(None).as_('write_uid'),
@@ -140,6 +141,18 @@ class Leak(ModelSQL, ModelView):
             & ~case.source.in_(list(GRID_SOURCES))
             & ~case.state.in_(['draft', 'cancelled']),
             group_by=[case.grid_area, year, month])
+
+    def get_warning(self, name):
+        return (self.count or 0) >= (self.threshold or 1)
+
+    @classmethod
+    def search_warning(cls, name, clause):
+        Configuration = Pool().get('court.grid.configuration')
+        threshold = Configuration(1).leak_threshold or 1
+        _, operator, value = clause[:3]
+        if (operator == '=') == bool(value):
+            return [('count', '>=', threshold)]
+        return [('count', '<', threshold)]
 
     def get_rec_name(self, name):
         return '%s %04d-%02d' % (
