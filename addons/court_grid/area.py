@@ -27,7 +27,7 @@ from trytond.model import (
 from trytond.modules.court_base.model import CourtMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -238,7 +238,7 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
             for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
                 area, query, count = cls._count_query(name)
                 cursor.execute(*query.select(area.id, count,
-                        where=reduce_ids(area.id, sub_ids)))
+                        where=area.id.in_(list(sub_ids))))
                 result[name].update(cursor)
         return result
 
@@ -503,7 +503,7 @@ class LawsuitCount(CourtMixin, ModelSQL, ModelView):
         for sub_ids in grouped_slice(townships, backend.MAX_QUERY_PARAMS):
             pop = cls.township_population_query()
             cursor.execute(*pop.select(pop.township, pop.population,
-                    where=reduce_ids(pop.township, sub_ids)))
+                    where=pop.township.in_(list(sub_ids))))
             populations.update(cursor)
         previous = {}
         if 'previous_rate' in names:
