@@ -32,6 +32,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import AreaError, DivisionImportError, LawsuitCountError
+from .tools import count_domain, count_join
 
 LEVELS = [
     ('county', "County / District"),
@@ -208,25 +209,30 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
         return Union(*queries, all_=True)
 
     @classmethod
-    def _count_query(cls, name):
-        "Return (table, count expression) of the areas joined to their count"
+    def _nonzero_query(cls, name):
+        "(id, n) of the areas whose count is not zero"
         pool = Pool()
         area = cls.__table__()
         if name == 'point_count':
             sub = cls.point_prefix_query()
-            query = area.join(sub, 'LEFT', condition=area.code == sub.prefix)
-        else:
-            PersonCell = pool.get('court.grid.person-court.grid.area')
-            Person = pool.get('court.grid.person')
-            link = PersonCell.__table__()
-            person = Person.__table__()
-            sub = link.join(person, condition=(link.person == person.id)
-                & (person.active == Literal(True))
-                & (person.role == 'member')).select(
-                link.cell.as_('area'), Count(person.id).as_('n'),
-                group_by=[link.cell])
-            query = area.join(sub, 'LEFT', condition=area.id == sub.area)
-        return area, query, Coalesce(sub.n, 0)
+            return sub.join(area, condition=area.code == sub.prefix).select(
+                area.id.as_('id'), sub.n.as_('n'))
+        PersonCell = pool.get('court.grid.person-court.grid.area')
+        Person = pool.get('court.grid.person')
+        link = PersonCell.__table__()
+        person = Person.__table__()
+        return link.join(person, condition=(link.person == person.id)
+            & (person.active == Literal(True))
+            & (person.role == 'member')).select(
+            link.cell.as_('id'), Count(person.id).as_('n'),
+            group_by=[link.cell])
+
+    @classmethod
+    def _count_query(cls, name):
+        "Return (table, query, count) of the areas joined to their count"
+        area = cls.__table__()
+        query, count = count_join(area, cls._nonzero_query(name))
+        return area, query, count
 
     @classmethod
     def get_counts(cls, areas, names):
@@ -236,19 +242,16 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
         for name in names:
             result[name] = dict.fromkeys(ids, 0)
             for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
-                area, query, count = cls._count_query(name)
-                cursor.execute(*query.select(area.id, count,
-                        where=area.id.in_(list(sub_ids))))
+                nonzero = cls._nonzero_query(name)
+                cursor.execute(*nonzero.select(nonzero.id, nonzero.n,
+                        where=nonzero.id.in_(list(sub_ids))))
                 result[name].update(cursor)
         return result
 
     @classmethod
     def search_counts(cls, name, clause):
         _, operator, value = clause[:3]
-        Operator = fields.SQL_OPERATORS[operator]
-        area, query, count = cls._count_query(name)
-        return [('id', 'in', query.select(area.id,
-                    where=Operator(count, value)))]
+        return count_domain(cls._nonzero_query(name), operator, value)
 
     # validation --------------------------------------------------------
 

@@ -3,15 +3,17 @@
 mediators, grid people, enterprise, opening hours."""
 from sql import Literal
 from sql.aggregate import Count
-from sql.conditionals import Coalesce
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import PointError
+from .tools import count_domain, count_join
 
 
 def judge_group_id():
@@ -47,31 +49,35 @@ class Station(metaclass=PoolMeta):
             self.division_code = self.grid_area.code[:12]
 
     @classmethod
-    def _judge_count_query(cls):
-        pool = Pool()
-        StationJudge = pool.get('court.station-judge')
-        station = cls.__table__()
+    def _judge_nonzero_query(cls):
+        "(id, n) of the stations with a judge"
+        StationJudge = Pool().get('court.station-judge')
         link = StationJudge.__table__()
-        sub = link.select(link.station.as_('station'),
-            Count(link.id).as_('n'), group_by=[link.station])
-        return station, station.join(sub, 'LEFT',
-            condition=station.id == sub.station), Coalesce(sub.n, 0)
+        return link.select(link.station.as_('id'), Count(link.id).as_('n'),
+            group_by=[link.station])
+
+    @classmethod
+    def _judge_count_query(cls):
+        station = cls.__table__()
+        query, count = count_join(station, cls._judge_nonzero_query())
+        return station, query, count
 
     @classmethod
     def get_judge_count(cls, stations, name):
-        station, query, count = cls._judge_count_query()
+        ids = [s.id for s in stations]
+        result = dict.fromkeys(ids, 0)
+        nonzero = cls._judge_nonzero_query()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*query.select(station.id, count,
-                where=station.id.in_([s.id for s in stations])))
-        return dict(cursor)
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
+            cursor.execute(*nonzero.select(nonzero.id, nonzero.n,
+                    where=nonzero.id.in_(list(sub_ids))))
+            result.update(cursor)
+        return result
 
     @classmethod
     def search_judge_count(cls, name, clause):
         _, operator, value = clause[:3]
-        Operator = fields.SQL_OPERATORS[operator]
-        station, query, count = cls._judge_count_query()
-        return [('id', 'in', query.select(station.id,
-                    where=Operator(count, value)))]
+        return count_domain(cls._judge_nonzero_query(), operator, value)
 
     @classmethod
     def validate_fields(cls, stations, field_names):
@@ -189,35 +195,40 @@ class User(metaclass=PoolMeta):
         return [('id', 'not in', cls._judge_query())]
 
     @classmethod
-    def _point_count_query(cls):
+    def _point_nonzero_query(cls):
+        "(id, n) of the users who are judges of an active point"
         pool = Pool()
         StationJudge = pool.get('court.station-judge')
         Station = pool.get('court.station')
-        user = cls.__table__()
         link = StationJudge.__table__()
         station = Station.__table__()
-        sub = link.join(station, condition=(link.station == station.id)
+        return link.join(station, condition=(link.station == station.id)
             & (station.active == Literal(True))).select(
-            link.user.as_('user'), Count(link.id).as_('n'),
+            link.user.as_('id'), Count(link.id).as_('n'),
             group_by=[link.user])
-        return user, user.join(sub, 'LEFT',
-            condition=user.id == sub.user), Coalesce(sub.n, 0)
+
+    @classmethod
+    def _point_count_query(cls):
+        user = cls.__table__()
+        query, count = count_join(user, cls._point_nonzero_query())
+        return user, query, count
 
     @classmethod
     def get_grid_point_count(cls, users, name):
-        user, query, count = cls._point_count_query()
+        ids = [u.id for u in users]
+        result = dict.fromkeys(ids, 0)
+        nonzero = cls._point_nonzero_query()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*query.select(user.id, count,
-                where=user.id.in_([u.id for u in users])))
-        return dict(cursor)
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
+            cursor.execute(*nonzero.select(nonzero.id, nonzero.n,
+                    where=nonzero.id.in_(list(sub_ids))))
+            result.update(cursor)
+        return result
 
     @classmethod
     def search_grid_point_count(cls, name, clause):
         _, operator, value = clause[:3]
-        Operator = fields.SQL_OPERATORS[operator]
-        user, query, count = cls._point_count_query()
-        return [('id', 'in', query.select(user.id,
-                    where=Operator(count, value)))]
+        return count_domain(cls._point_nonzero_query(), operator, value)
 
     @classmethod
     def get_grid_cell_ids(cls):
