@@ -444,6 +444,7 @@ class LawsuitCount(CourtMixin, ModelSQL, ModelView):
     count = fields.Integer("Lawsuits", required=True,
         help="The first-instance cases filed from the township in the year, "
         "as reported by the filing system.")
+    year_label = fields.Function(fields.Char("Year"), 'get_year_label')
     population = fields.Function(fields.Integer("Resident Population"),
         'get_rate')
     rate = fields.Function(fields.Numeric("Lawsuits per 10,000 Residents",
@@ -480,6 +481,9 @@ class LawsuitCount(CourtMixin, ModelSQL, ModelView):
                 raise LawsuitCountError(gettext(
                         'court_grid.msg_lawsuit_count_year',
                         year=record.year))
+
+    def get_year_label(self, name):
+        return str(self.year) if self.year else None
 
     @classmethod
     def township_population_query(cls):

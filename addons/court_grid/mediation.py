@@ -102,6 +102,7 @@ class Leak(ModelSQL, ModelView):
     cell = fields.Many2One('court.grid.area', "Grid Area")
     year = fields.Integer("Year")
     month = fields.Integer("Month")
+    period = fields.Function(fields.Char("Month"), 'get_period')
     count = fields.Integer("Disputes Straight to the Court")
     threshold = fields.Integer("Threshold")
     warning = fields.Function(fields.Boolean("Warning",
@@ -141,6 +142,9 @@ class Leak(ModelSQL, ModelView):
             & ~case.source.in_(list(GRID_SOURCES))
             & ~case.state.in_(['draft', 'cancelled']),
             group_by=[case.grid_area, year, month])
+
+    def get_period(self, name):
+        return '%04d-%02d' % (self.year or 0, self.month or 0)
 
     def get_warning(self, name):
         return (self.count or 0) >= (self.threshold or 1)
