@@ -122,12 +122,13 @@ class Leak(ModelSQL, ModelView):
         Configuration = pool.get('court.grid.configuration')
         threshold = Configuration(1).leak_threshold or 1
         case = Case.__table__()
-        year = Extract('YEAR', case.received_date)
-        month = Extract('MONTH', case.received_date)
+        # EXTRACT gives a numeric on PostgreSQL: the id must be an integer
+        year = cls.year.sql_cast(Extract('YEAR', case.received_date))
+        month = cls.month.sql_cast(Extract('MONTH', case.received_date))
         count = Count(case.id)
         return case.select(
-            (case.grid_area * Literal(1000000) + year * Literal(100)
-                + month).as_('id'),
+            # a case is in one group only: its smallest id names the group
+            Min(case.id).as_('id'),
             Min(case.company).as_('company'),
             case.grid_area.as_('cell'),
             year.as_('year'),
