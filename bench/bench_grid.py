@@ -268,10 +268,10 @@ BASELINES = {
     'townships without a point': """
 SELECT t.id FROM court_grid_area t
 WHERE t.level = 'township' AND t.active
-AND NOT EXISTS (SELECT 1 FROM court_station s
+AND t.code NOT IN (SELECT substr(a.code, 1, 9) FROM court_station s
     JOIN court_grid_area a ON a.id = s.grid_area
     WHERE s.active AND s.kind != 'court_window'
-    AND substr(a.code, 1, 9) = t.code)""",
+    AND length(a.code) >= 9)""",
     'cells without a grid member': """
 SELECT c.id FROM court_grid_area c
 WHERE c.level = 'cell' AND c.active

@@ -16,6 +16,9 @@ def count_domain(nonzero, operator, value):
     without a row count 0.  The zero rows are never built, so that a search
     such as "no point" over 10^5 areas stays a NOT IN over the few areas
     that have one."""
+    if operator == '=' and value == 0:
+        # the lists of coverage: "without any"
+        return [('id', 'not in', nonzero.select(nonzero.id))]
     if operator in ('in', 'not in'):
         holds = (0 in (value or [])) == (operator == 'in')
     else:
