@@ -198,14 +198,19 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
         for length in sorted(set(CODE_LENGTH.values())):
             area = cls.__table__()
             station = Station.__table__()
-            prefix = Substring(area.code, 1, length)
-            queries.append(station.join(area,
-                    condition=station.grid_area == area.id).select(
-                    prefix.as_('prefix'), Count(station.id).as_('n'),
-                    where=(station.active == Literal(True))
-                    & ~station.kind.in_(list(NOT_POINT_KINDS))
-                    & (CharLength(area.code) >= length),
-                    group_by=[prefix]))
+            # grouped in an outer query: PostgreSQL does not take a
+            # SUBSTRING with parameters in GROUP BY as the selected one
+            points = station.join(area,
+                condition=station.grid_area == area.id).select(
+                Substring(area.code, 1, length).as_('prefix'),
+                station.id.as_('station'),
+                where=(station.active == Literal(True))
+                & ~station.kind.in_(list(NOT_POINT_KINDS))
+                & (CharLength(area.code) >= length))
+            queries.append(points.select(
+                    points.prefix.as_('prefix'),
+                    Count(points.station).as_('n'),
+                    group_by=[points.prefix]))
         return Union(*queries, all_=True)
 
     @classmethod
