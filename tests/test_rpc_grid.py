@@ -317,3 +317,16 @@ def test_notice_pdf(sessions, demo, admin):
     data = content['base64'] if isinstance(content, dict) else content
     import base64
     assert base64.b64decode(data)[:5] == b'%PDF-'
+
+
+def test_judges_without_point(sessions):
+    "The list of judges without a point, as the leader's menu opens it"
+    for court, expected in [('410302', set()), ('410304', {'judge2_410304'})]:
+        rpc = sessions('leader', court)
+        ids = _search(rpc, 'res.user', [('court_judge', '=', True),
+                ('grid_point_count', '=', 0),
+                ('companies', 'in', rpc.context.get('companies')
+                    or [rpc.context['company']])])
+        logins = {u['login'] for u in rpc.model('res.user', 'read', ids,
+                ['login'])}
+        assert logins == expected, (court, logins)
