@@ -1,2 +1,2 @@
 # This file is part of the court platform.  See LICENSE.
-"Grid-based judge liaison points."
+"Grid-based judge liaison points (法官进网格)."

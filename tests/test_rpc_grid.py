@@ -1,0 +1,332 @@
+"""Access of every demo role to the grid (court_grid), checked from the
+outside: a real trytond process, JSON-RPC, each demo user logged in with
+its own password.
+
+Expectations read from addons/court_grid/*.xml (ir.model.access, ir.rule,
+ir.model.button groups), with court_base's group inheritance (a filing
+officer is also a station clerk, a supervisor also a court leader).  The
+demo grid member ``grid_<division>`` is in the station clerk group and
+covers cells of its court through its grid person record."""
+import datetime as dt
+import re
+
+import pytest
+
+from court_tools import testdb
+from court_tools.testdb import RPCError
+
+COURT = '410302'    # 洛阳市老城区人民法院
+OTHER = '410303'    # 洛阳市西工区人民法院
+CITY = '4103'
+AREA = 'court.grid.area'
+ACTIVITY = 'court.grid.activity'
+DISPUTE = 'court.grid.dispute'
+PERSON = 'court.grid.person'
+STATION = 'court.station'
+BASIC_ROLES = ['clerk', 'mediator', 'filing', 'judge', 'petition', 'leader',
+    'roster', 'scoring', 'grid']
+ALL_ROLES = [(r, COURT) for r in BASIC_ROLES] + [('supervisor', CITY)]
+
+# ir.model.access: r(ead) w(rite) c(reate) d(elete)
+AREA_ACCESS = {role: 'r' for role, _ in ALL_ROLES}
+AREA_ACCESS['filing'] = 'rwcd'
+ACTIVITY_ACCESS = dict(AREA_ACCESS, judge='rwcd')
+DISPUTE_ACCESS = {
+    'clerk': 'rwc', 'grid': 'rwc', 'filing': 'rwcd', 'judge': 'r',
+    'leader': 'r', 'supervisor': 'r',
+    'mediator': '', 'petition': '', 'roster': '', 'scoring': ''}
+STATION_WRITE = {'filing'}
+
+ACCESS_DENIED = re.compile(
+    r'不允许在 .* 上点击按钮|没有访问|没有权限|不允许(读取|写入|删除|创建)'
+    r'|You are not allowed|is not allowed')
+
+
+def _error(call):
+    try:
+        call()
+    except RPCError as error:
+        return error
+    return None
+
+
+def _denied(error):
+    return error is not None and bool(ACCESS_DENIED.search(error.message))
+
+
+def _json_date(date):
+    return {'__class__': 'date', 'year': date.year, 'month': date.month,
+        'day': date.day}
+
+
+def _search(rpc, model, domain):
+    return rpc.model(model, 'search', domain, 0, None, None)
+
+
+@pytest.fixture(scope='module')
+def demo(admin):
+    def court(division):
+        ids = _search(admin, 'company.company',
+            [('division_code', '=', division)])
+        assert len(ids) == 1, division
+        return ids[0]
+
+    info = {'court': court(COURT), 'other': court(OTHER),
+        'city': court(CITY)}
+    for key in ['court', 'other']:
+        info[f'{key}_areas'] = set(_search(admin, AREA,
+                [('company', 'child_of', [info[key]], 'superior')]))
+        info[f'{key}_activities'] = set(_search(admin, ACTIVITY,
+                [('company', 'child_of', [info[key]], 'superior')]))
+        info[f'{key}_disputes'] = set(_search(admin, DISPUTE,
+                [('company', 'child_of', [info[key]], 'superior')]))
+    grid_user, = _search(admin, 'res.user', [('login', '=', f'grid_{COURT}')])
+    info['grid_user'] = grid_user
+    person, = admin.model(PERSON, 'search_read',
+        [('user', '=', grid_user)], 0, None, None, ['cells'])
+    info['grid_cells'] = set(person['cells'])
+    info['grid_disputes'] = set(_search(admin, DISPUTE,
+            [('cell', 'in', sorted(info['grid_cells']))]))
+    info['court_cells'] = _search(admin, AREA, [('level', '=', 'cell'),
+            ('company', 'child_of', [info['court']], 'superior')])
+    info['dispute_type'], = _search(admin, 'court.dispute.type',
+        [('code', '=', 'neighbour')])
+    info['party'] = _search(admin, 'party.party',
+        [('party_kind', '=', 'person')])[:2]
+    return info
+
+
+def test_demo_grid(demo, admin):
+    "Every demo basic court has its grid, points, people and activities"
+    for division in ['410302', '410303', '410304']:
+        levels = {}
+        for row in admin.model(AREA, 'search_read',
+                [('code', 'like', division + '%')], 0, None, None,
+                ['level', 'company']):
+            levels[row['level']] = levels.get(row['level'], 0) + 1
+            assert row['company'], row
+        assert levels['county'] == 1, levels
+        assert levels['township'] >= 5 and levels['village'] >= 40, levels
+        assert levels['cell'] >= 2 * levels['village'], levels
+    assert len(demo['court_activities']) >= 100
+    assert demo['grid_cells'] and demo['grid_disputes']
+    points = admin.model(STATION, 'search_read', [
+            ('company', '=', demo['court']),
+            ('kind', '!=', 'court_window')], 0, None, None,
+        ['grid_area', 'judge_count', 'kind'])
+    assert len(points) >= 5
+    assert all(p['grid_area'] for p in points)
+    assert {'liaison_point', 'mediation_station'} <= {p['kind']
+        for p in points}
+    # the coverage lists have something to show
+    assert _search(admin, AREA, [('level', '=', 'township'),
+            ('point_count', '=', 0)])
+    assert _search(admin, AREA, [('level', '=', 'cell'),
+            ('member_count', '=', 0)])
+    assert _search(admin, STATION, [('kind', '!=', 'court_window'),
+            ('judge_count', '=', 0)])
+    assert _search(admin, 'res.user', [('court_judge', '=', True),
+            ('grid_point_count', '=', 0)])
+    assert _search(admin, 'court.grid.leak', [('warning', '=', True)])
+    assert admin.model('court.grid.lawsuit.count', 'search_count', [])
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_area_access(sessions, demo, role, court):
+    rpc = sessions(role, court)
+    ids = set(_search(rpc, AREA, []))
+    if role == 'supervisor':
+        assert demo['court_areas'] | demo['other_areas'] <= ids
+    else:
+        assert ids == demo['court_areas'], role
+        # another court's areas: not by search, not by id
+        other = sorted(demo['other_areas'])[:3]
+        assert _denied(_error(lambda: rpc.model(AREA, 'read', other,
+                        ['name'])))
+    cell = demo['court_cells'][0]
+    row, = rpc.model(AREA, 'read', [cell], ['population', 'parent'])
+    write = _error(lambda: rpc.model(AREA, 'write', [cell],
+            {'population': row['population']}))
+    new = {'name': '测试网格', 'level': 'cell', 'parent': row['parent'],
+        'code': None}
+    parent, = rpc.model(AREA, 'read', [row['parent']], ['code', 'company'])
+    new['code'] = parent['code'] + '099'
+    new['company'] = parent['company']
+    created = []
+    create = _error(lambda: created.extend(rpc.model(AREA, 'create', [new])))
+    if 'w' in AREA_ACCESS[role]:
+        assert write is None, (role, write)
+        assert create is None, (role, create)
+        assert rpc.model(AREA, 'delete', created) is None
+    else:
+        assert _denied(write), role
+        assert _denied(create), role
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_station_write(sessions, demo, admin, role, court):
+    rpc = sessions(role, court)
+    station = _search(admin, STATION, [('company', '=', demo['court']),
+            ('kind', '=', 'liaison_point')])[0]
+    row, = admin.model(STATION, 'read', [station], ['opening_hours'])
+    error = _error(lambda: rpc.model(STATION, 'write', [station],
+            {'opening_hours': row['opening_hours']}))
+    if role in STATION_WRITE:
+        assert error is None, (role, error)
+    else:
+        assert _denied(error), role
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_activity_access(sessions, demo, admin, role, court):
+    rpc = sessions(role, court)
+    ids = set(_search(rpc, ACTIVITY, []))
+    if role == 'supervisor':
+        assert demo['court_activities'] | demo['other_activities'] <= ids
+    else:
+        assert demo['court_activities'] <= ids
+        assert not ids & demo['other_activities']
+    judge_id = rpc.user_id
+    mine = _search(admin, ACTIVITY, ['OR', ('judge', '=', judge_id),
+            ('point.judges', '=', judge_id)])
+    others = _search(admin, ACTIVITY, [('company', '=', demo['court']),
+            ('judge', '!=', judge_id), ('point.judges', '!=', judge_id)])
+    assert others
+    other_error = _error(lambda: rpc.model(ACTIVITY, 'write', others[:1],
+            {'notes': '复核'}))
+    if role == 'judge':
+        assert mine
+        assert rpc.model(ACTIVITY, 'write', mine[:1], {'notes': '已复核'}) \
+            is None
+        # not the other judges' activities
+        assert _denied(other_error), other_error
+        point = _search(admin, STATION, [('judges', '=', judge_id)])[0]
+        created = rpc.model(ACTIVITY, 'create', [{
+                    'kind': 'home_visit', 'point': point,
+                    'company': demo['court'], 'judge': judge_id,
+                    'date': _json_date(testdb.court_today()),
+                    'attendance': 3, 'settled': 0}])
+        assert rpc.model(ACTIVITY, 'delete', created) is None
+    elif 'w' in ACTIVITY_ACCESS[role]:
+        assert other_error is None, (role, other_error)
+    else:
+        assert _denied(other_error), role
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_dispute_access(sessions, demo, role, court):
+    rpc = sessions(role, court)
+    access = DISPUTE_ACCESS[role]
+    error = _error(lambda: _search(rpc, DISPUTE, []))
+    if not access:
+        assert _denied(error), role
+        return
+    ids = set(_search(rpc, DISPUTE, []))
+    expected = {
+        'grid': demo['grid_disputes'],
+        'clerk': set(),     # the demo clerk covers no cell
+        }.get(role, demo['court_disputes'])
+    if role == 'supervisor':
+        assert demo['court_disputes'] | demo['other_disputes'] <= ids
+    else:
+        assert expected <= ids, (role, len(expected), len(ids))
+        # beyond them only disputes the tests logged since
+        assert not (ids - expected) & (demo['court_disputes']
+            | demo['other_disputes']), role
+
+
+def test_grid_member_logs_in_its_cells(sessions, demo, admin):
+    "The grid member logs and refers disputes of its cells only"
+    rpc = sessions('grid')
+    cell = sorted(demo['grid_cells'])[0]
+    other_cell = next(c for c in demo['court_cells']
+        if c not in demo['grid_cells'])
+    applicant, respondent = demo['party']
+    values = {'cell': cell, 'applicant': applicant,
+        'respondent': respondent, 'dispute_type': demo['dispute_type'],
+        'facts': '邻里之间因排水问题发生争执'}
+    dispute, = rpc.model(DISPUTE, 'create', [values])
+    row, = rpc.model(DISPUTE, 'read', [dispute], ['company', 'state'])
+    assert row['state'] == 'logged'
+    assert _denied(_error(lambda: rpc.model(DISPUTE, 'create',
+                [dict(values, cell=other_cell)])))
+    hidden = sorted(demo['court_disputes'] - demo['grid_disputes'])[:2]
+    assert _denied(_error(lambda: rpc.model(DISPUTE, 'read', hidden,
+                    ['facts'])))
+    assert _denied(_error(lambda: rpc.model(DISPUTE, 'refer', hidden[:1])))
+    # referred: a draft mediation case of its cell, that it sees
+    rpc.model(DISPUTE, 'refer', [dispute])
+    row, = rpc.model(DISPUTE, 'read', [dispute], ['state', 'case'])
+    assert row['state'] == 'referred' and row['case']
+    case, = rpc.model('court.mediation.case', 'read', [row['case']],
+        ['state', 'source', 'grid_area', 'company'])
+    assert (case['state'], case['source'], case['grid_area']) == (
+        'draft', 'grid', cell)
+    # and cannot delete a referred dispute
+    assert _error(lambda: rpc.model(DISPUTE, 'delete', [dispute]))
+
+
+@pytest.mark.parametrize('role', ['mediator', 'petition', 'leader', 'judge'])
+def test_dispute_buttons_denied(sessions, demo, role):
+    rpc = sessions(role)
+    dispute = sorted(demo['court_disputes'])[0]
+    assert _denied(_error(lambda: rpc.model(DISPUTE, 'settle', [dispute])))
+
+
+def test_cross_court_isolation(sessions, demo):
+    rpc = sessions('filing', OTHER)
+    for model, key in [(AREA, 'court_areas'), (ACTIVITY, 'court_activities'),
+            (DISPUTE, 'court_disputes')]:
+        theirs = sorted(demo[key])[:3]
+        assert not set(_search(rpc, model, [('id', 'in', theirs)]))
+        assert _denied(_error(lambda: rpc.model(model, 'read', theirs,
+                        ['id'])))
+        assert _denied(_error(lambda: rpc.model(model, 'write', theirs[:1],
+                        {})) or _error(lambda: rpc.model(model, 'write',
+                        theirs[:1], {'create_uid': None})))
+
+
+def test_leader_coverage_lists(sessions, demo):
+    "The leader opens the coverage and 漏排 lists of the court"
+    rpc = sessions('leader')
+    townships = _search(rpc, AREA, [('level', '=', 'township'),
+            ('point_count', '=', 0)])
+    assert townships
+    assert set(townships) <= demo['court_areas']
+    leaks = rpc.model('court.grid.leak', 'search_read',
+        [('warning', '=', True)], 0, None, None, ['count', 'threshold',
+            'company'])
+    assert leaks
+    assert all(l['count'] >= l['threshold'] for l in leaks)
+    courts = {demo['court']} | set(_search(rpc, 'company.company',
+            [('superior', '=', demo['court'])]))
+    assert {l['company'] for l in leaks} <= courts
+    points = _search(rpc, STATION, [('kind', '!=', 'court_window'),
+            ('judge_count', '=', 0)])
+    assert points
+
+
+def test_notice_pdf(sessions, demo, admin):
+    "Every role that sees a point may print its notice (PDF)"
+    rpc = sessions('leader')
+    point = _search(admin, STATION, [('company', '=', demo['court']),
+            ('kind', '=', 'liaison_point'), ('judge_count', '>', 0)])[0]
+    ext, content, _, name = rpc('report.court.station.grid_notice.execute',
+        [point], {'model': STATION, 'id': point, 'ids': [point]})
+    assert ext == 'pdf'
+    data = content['base64'] if isinstance(content, dict) else content
+    import base64
+    assert base64.b64decode(data)[:5] == b'%PDF-'
+
+
+def test_judges_without_point(sessions):
+    "The list of judges without a point, as the leader's menu opens it"
+    for court, expected in [('410302', set()), ('410304', {'judge2_410304'})]:
+        rpc = sessions('leader', court)
+        ids = _search(rpc, 'res.user', [('court_judge', '=', True),
+                ('grid_point_count', '=', 0),
+                ('companies', 'in', rpc.context.get('companies')
+                    or [rpc.context['company']])])
+        logins = {u['login'] for u in rpc.model('res.user', 'read', ids,
+                ['login'])}
+        assert logins == expected, (court, logins)
