@@ -81,6 +81,32 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
                 raise AreaError(gettext('court_grid.msg_leak_threshold'))
 
 
+class CourtThreshold(CourtMixin, ModelSQL, ModelView):
+    "Leak Warning Threshold of a Court"
+    __name__ = 'court.grid.leak.threshold'
+    leak_threshold = fields.Integer(
+        "Leak Warning Threshold", required=True,
+        help="The number of disputes a grid cell of this court may send "
+        "straight to the court in a month (漏排) before it is flagged; "
+        "without a line, the platform's threshold applies.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('company_unique', Unique(t, t.company),
+                'court_grid.msg_leak_threshold_unique'),
+            ]
+
+    @classmethod
+    def validate_fields(cls, records, field_names):
+        super().validate_fields(records, field_names)
+        for record in records:
+            if record.leak_threshold is not None and record.leak_threshold < 1:
+                raise AreaError(gettext('court_grid.msg_leak_threshold'))
+
+
 class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
         ModelView):
     "Grid Area"

@@ -4,8 +4,9 @@ village) and its point; a dispute a grid member refers becomes a case; the
 disputes that reached the court from a cell without passing through its
 station or grid (漏排) are counted per cell and month; the mediation
 figures can be cut by area and point."""
-from sql import Literal
+from sql import Column, Literal
 from sql.aggregate import Count, Min
+from sql.conditionals import Coalesce
 from sql.functions import Extract
 
 from trytond.i18n import gettext
@@ -117,16 +118,22 @@ class Leak(ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
+        """Per cell and month: the cases that reached the court without
+        its station or grid, with the threshold of the cell's court (its
+        court.grid.leak.threshold line, else the platform's)"""
         pool = Pool()
         Case = pool.get('court.mediation.case')
         Configuration = pool.get('court.grid.configuration')
-        threshold = Configuration(1).leak_threshold or 1
+        Threshold = pool.get('court.grid.leak.threshold')
+        default = Configuration(1).leak_threshold or 1
         case = Case.__table__()
+        court_threshold = Threshold.__table__()
         # EXTRACT gives a numeric on PostgreSQL: the id must be an integer
         year = cls.year.sql_cast(Extract('YEAR', case.received_date))
         month = cls.month.sql_cast(Extract('MONTH', case.received_date))
         count = Count(case.id)
-        return case.select(
+        return case.join(court_threshold, 'LEFT',
+            condition=court_threshold.company == case.company).select(
             # a case is in one group only: its smallest id names the group
             Min(case.id).as_('id'),
             Min(case.company).as_('company'),
@@ -134,7 +141,8 @@ class Leak(ModelSQL, ModelView):
             year.as_('year'),
             month.as_('month'),
             count.as_('count'),
-            Literal(threshold).as_('threshold'),
+            Coalesce(Min(court_threshold.leak_threshold), default
+                ).as_('threshold'),
             Literal(0).as_('create_uid'),
             Min(case.create_date).as_('create_date'),
             Literal(None).as_('write_uid'),
@@ -152,12 +160,15 @@ class Leak(ModelSQL, ModelView):
 
     @classmethod
     def search_warning(cls, name, clause):
-        Configuration = Pool().get('court.grid.configuration')
-        threshold = Configuration(1).leak_threshold or 1
+        "Each group against the threshold of its own court"
+        leak = cls.table_query()
+        count, threshold = Column(leak, 'count'), Column(leak, 'threshold')
         _, operator, value = clause[:3]
         if (operator == '=') == bool(value):
-            return [('count', '>=', threshold)]
-        return [('count', '<', threshold)]
+            where = count >= threshold
+        else:
+            where = count < threshold
+        return [('id', 'in', leak.select(Column(leak, 'id'), where=where))]
 
     def get_rec_name(self, name):
         return '%s %04d-%02d' % (
