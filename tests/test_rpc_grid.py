@@ -330,3 +330,39 @@ def test_judges_without_point(sessions):
         logins = {u['login'] for u in rpc.model('res.user', 'read', ids,
                 ['login'])}
         assert logins == expected, (court, logins)
+
+
+def test_leak_threshold_per_court(sessions, admin):
+    "A court sets its own 漏排 threshold; not another court's"
+    THRESHOLD = 'court.grid.leak.threshold'
+    court, = admin.model('company.company', 'search',
+        [('division_code', '=', COURT)], 0, 1, None)
+    other, = admin.model('company.company', 'search',
+        [('division_code', '=', OTHER)], 0, 1, None)
+    filing = sessions('filing')
+    mine, = filing.model(THRESHOLD, 'create', [{'leak_threshold': 4}])
+    try:
+        row, = filing.model(THRESHOLD, 'read', [mine], ['company'])
+        assert row['company'] == court
+        # the clerk reads it, does not change it
+        clerk = sessions('clerk')
+        assert clerk.model(THRESHOLD, 'read', [mine], ['leak_threshold'])
+        assert _denied(_error(lambda: clerk.model(
+                    THRESHOLD, 'write', [mine], {'leak_threshold': 9})))
+        # the other court's officer neither sees nor changes it, nor
+        # creates one for this court
+        neighbour = sessions('filing', OTHER)
+        assert not neighbour.model(THRESHOLD, 'search', [], 0, None, None)
+        assert _error(lambda: neighbour.model(
+                THRESHOLD, 'write', [mine], {'leak_threshold': 9}))
+        assert _error(lambda: neighbour.model(THRESHOLD, 'create', [{
+                        'company': court, 'leak_threshold': 9}]))
+        # a threshold below 1 is refused with a message
+        error = _error(lambda: filing.model(
+                THRESHOLD, 'write', [mine], {'leak_threshold': 0}))
+        assert error and re.search('[\u4e00-\u9fff]', error.message)
+        assert filing.model(THRESHOLD, 'read', [mine],
+            ['leak_threshold'])[0]['leak_threshold'] == 4
+        del other
+    finally:
+        filing.model(THRESHOLD, 'delete', [mine])
