@@ -114,8 +114,12 @@ def demo(admin):
         'court': court(COURT), 'other': court(OTHER), 'city': court(CITY)}
     info['stations'] = admin.model('court.station', 'search',
         [('users.login', '=', f'clerk_{COURT}')], 0, None, None)
-    info['court_cases'] = cases([('company', '=', info['court'])])
-    info['other_cases'] = cases([('company', '=', info['other'])])
+    # a court's cases are its own and those of its people's tribunals
+    # (the grid demo logs disputes in townships a tribunal serves)
+    info['court_cases'] = cases([('company', 'child_of', [info['court']],
+                'superior')])
+    info['other_cases'] = cases([('company', 'child_of', [info['other']],
+                'superior')])
     info['city_cases'] = cases([('company', 'child_of', [info['city']],
                 'superior')])
     info['station_cases'] = cases([('company', '=', info['court']),

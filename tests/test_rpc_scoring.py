@@ -289,7 +289,9 @@ def test_open_records(sessions, demo):
     assert values
     action = rpc.model('court.scoring.evaluation.value', 'open_records',
         [values[0]['id']])
-    assert action['res_model'] == 'court.mediation.case'
+    # the model of the records behind the first value found (mediation
+    # cases, grid lawsuit counts...)
+    assert action['res_model'].startswith('court.'), action['res_model']
     assert 'id' in action['pyson_domain']
 
 
