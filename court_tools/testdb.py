@@ -212,8 +212,10 @@ def _activate_and_load(name, env):
             '-c', env['TRYTOND_CONFIG']], env)
 
 
-def demo_database(backend='sqlite', workdir=None):
-    """Create a demo database for a test session and return it."""
+def demo_database(backend='sqlite', workdir=None, name=None):
+    """Create a demo database for a test session and return it (on
+    PostgreSQL, `name` tells a second database of the same process from
+    the first)."""
     workdir = workdir or tempfile.mkdtemp(prefix='court-test-')
     env = _base_env(workdir)
     if backend == 'sqlite':
@@ -235,7 +237,7 @@ def demo_database(backend='sqlite', workdir=None):
         uri = os.environ['TRYTOND_DATABASE_URI']
         assert uri.startswith('postgresql'), uri
         env['TRYTOND_DATABASE_URI'] = uri
-        name = 'court_test_%d' % os.getpid()
+        name = name or 'court_test_%d' % os.getpid()
         _create_pg_database(uri, name)
         _activate_and_load(name, env)
     return DemoDatabase(name, env, workdir)

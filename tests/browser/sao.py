@@ -144,8 +144,13 @@ def open_menu(page, steps, names):
         label = page.locator(MENU_LABEL).filter(
             has_text=re.compile(f'^{re.escape(name)}$'))
         steps.click(label.first, f'menu {name}')
+    # the tabs a role lands on are already there: wait for the menu's own
+    # tab to be the active one (a new tab, or the one already open)
+    expect(page.locator('#tablist .active, .nav-tabs li.active').first
+        ).to_contain_text(names[-1])
     tab = active_tab(page)
     tab.locator('.screen-container').first.wait_for(state='visible')
+    settle(page)
     return tab
 
 
