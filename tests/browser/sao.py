@@ -296,10 +296,22 @@ def open_record(tab, steps, text):
 
 def dismiss_notification(page):
     "Close sao's 'record saved' message so that it does not hide the form"
+    # sao fades its messages in and out and may remove one while we reach
+    # for it: a message that went away on its own is as good as closed.
     close = page.locator('#main > .alert button.close, .alert .close')
     for i in range(close.count()):
-        if close.nth(i).is_visible():
-            close.nth(i).click()
+        button = close.nth(i)
+        try:
+            if button.is_visible():
+                button.click(timeout=2000)
+        except Exception:
+            page.wait_for_timeout(300)
+            try:
+                if button.is_visible():
+                    button.click(force=True, timeout=2000)
+            except Exception:
+                if button.is_visible():
+                    raise
 
 
 def no_error_dialog(page):
