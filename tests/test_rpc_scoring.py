@@ -45,7 +45,7 @@ VALUE_ACCESS.update({'scoring': 'rc', 'leader': 'r', 'supervisor': 'r'})
 
 ACCESS_DENIED = re.compile(
     r'不允许在 .* 上点击按钮|没有访问|没有权限|不允许(读取|写入|删除|创建)'
-    r'|不允许.*按钮|You are not allowed|is not allowed|不允许')
+    r'|不允许.*按钮|You are not allowed|is not allowed|不允许|没有运行向导程序')
 
 
 def _error(call):
@@ -81,7 +81,7 @@ def demo(admin):
     rows = admin.model(EVALUATION, 'search_read', [], 0, None, None,
         ['company', 'state', 'scheme', 'total', 'rank', 'peer_count',
             'values_computed', 'values_reported', 'values_missing', 'year',
-            'period_kind', 'superior'])
+            'period_kind', 'superior', 'period_number'])
     info['evaluations'] = {r['id']: r for r in rows}
     info['schemes'] = {r['code']: r['id'] for r in admin.model(
             SCHEME, 'search_read', [], 0, None, None, ['code'])}
@@ -90,20 +90,34 @@ def demo(admin):
     return info
 
 
-def _evaluations(demo, court=None, state=None, scheme=None):
+def _evaluations(demo, court=None, state=None, scheme=None, year=YEAR,
+        kind='year'):
+    "Last year's evaluations (by default) of the demo"
     return {i for i, r in demo['evaluations'].items()
         if (court is None or r['company'] in court)
+        and (year is None or r['year'] == year)
+        and (kind is None or r['period_kind'] == kind)
         and (state is None or r['state'] == state)
         and (scheme is None or r['scheme'] == demo['schemes'][scheme])}
 
 
 def test_demo_evaluations(demo):
-    "Every demo basic court is evaluated for last year under both schemes"
-    rows = list(demo['evaluations'].values())
+    """Every demo basic court is evaluated for last year and for this
+    year so far under both schemes; the first two courts month by month"""
+    every = list(demo['evaluations'].values())
+    rows = [r for r in every if r['year'] == YEAR]
     basic = {r['company'] for r in rows}
     assert len(basic) >= 3 and demo['court'] in basic
-    assert len(rows) >= 2 * len(basic)
-    assert {r['year'] for r in rows} == {YEAR}
+    assert len(rows) == 2 * len(basic)
+    assert {r['period_kind'] for r in rows} == {'year'}
+    this_year = [r for r in every if r['year'] == YEAR + 1]
+    assert {(r['company'], r['scheme']) for r in this_year
+        if r['period_kind'] == 'year'} == {(r['company'], r['scheme'])
+        for r in rows}
+    months = [r for r in this_year if r['period_kind'] == 'month']
+    assert len(months) == 2 * (testdb.court_today().month - 1)
+    assert demo['court'] in {r['company'] for r in months}
+    assert {r['year'] for r in every} == {YEAR, YEAR + 1}
     assert {'published', 'confirmed', 'computed'} <= {r['state'] for r in rows}
     for scheme in demo['schemes'].values():
         ranks = sorted(r['rank'] for r in rows if r['scheme'] == scheme
@@ -127,7 +141,7 @@ def test_evaluation_read(sessions, demo, role, court):
     courts = ([demo['court']] if court == COURT
         else [r['company'] for r in demo['evaluations'].values()])
     state = 'published' if EVALUATION_SCOPE[role] == 'published' else None
-    expected = _evaluations(demo, courts, state)
+    expected = _evaluations(demo, courts, state, year=None, kind=None)
     assert expected <= ids, (role, court)
     assert not (ids - expected) & set(demo['evaluations']), (role, court)
     if court == COURT:
@@ -367,3 +381,119 @@ def test_evaluate_and_export_ranking(sessions, demo):
     assert [c.value for c in sheet[1]][:2] == ['排名', '法院']
     assert sheet.max_row - 1 == len(_evaluations(
             demo, scheme='MODEL-COURT-2026'))
+
+
+def _dashboard(rpc, court, **params):
+    context = dict(rpc.context, company=court)
+    session_id, start, _ = rpc._call('wizard.court.scoring.dashboard.create',
+        [context])
+    result = rpc._call('wizard.court.scoring.dashboard.execute',
+        [session_id, {}, start, context])
+    if params:
+        values = dict(result['view']['defaults'])
+        result = rpc._call('wizard.court.scoring.dashboard.execute', [
+                session_id, {'result': dict(values, lines=[])}, 'params',
+                context])
+        values = dict(result['view']['defaults'], **params)
+        result = rpc._call('wizard.court.scoring.dashboard.execute',
+            [session_id, {'params': values}, 'result', context])
+    return session_id, context, result
+
+
+def test_dashboard_by_role(sessions, demo):
+    """A leader lands on the dashboard of the court: every target of the
+    schemes in force, where it stands this year, the gap, the records; other
+    roles and other courts are refused"""
+    leader = sessions('leader', COURT)
+    session_id, context, result = _dashboard(leader, demo['court'])
+    view = result['view']
+    assert view['state'] == 'result'
+    data = view['defaults']
+    court_name, = leader.model('company.company', 'read', [demo['court']],
+        ['rec_name'])
+    assert data['title'].startswith(court_name['rec_name'])
+    assert '%d年' % testdb.court_today().year in data['title']
+    standings = {l['standing'] for l in data['lines']}
+    assert 'met' in standings and standings <= {
+        'met', 'at_risk', 'not_met', 'no_data', 'info'}
+    assert '目前得' in data['summary'] and '临界' in data['summary']
+    # the mediation figures are computed, their records are the cases
+    computed = [l for l in data['lines'] if l['source'] == '平台计算'
+        and l['records']]
+    assert computed
+    import json
+    details = json.loads(data['details'])
+    index = [i for i, d in enumerate(details)
+        if d[1] == 'court.mediation.case'][0]
+    result = leader._call('wizard.court.scoring.dashboard.execute', [
+            session_id, {'result': dict(data, detail=str(index),
+                    lines=[])}, 'open_', context])
+    action = result['actions'][0][0]
+    assert action['res_model'] == 'court.mediation.case'
+    ids = details[index][2]
+    # the leader reads those cases (they are the court's)
+    assert set(leader.model('court.mediation.case', 'search',
+            [('id', 'in', ids)], 0, None, None)) == set(ids)
+    # another court: refused
+    session_id, start, _ = leader._call(
+        'wizard.court.scoring.dashboard.create', [context])
+    leader._call('wizard.court.scoring.dashboard.execute',
+        [session_id, {}, start, context])
+    error = _error(lambda: leader._call(
+            'wizard.court.scoring.dashboard.execute', [session_id, {
+                    'params': {'court': demo['other'],
+                        'schemes': [demo['schemes']['TARGETS-2026']],
+                        'period_kind': 'year',
+                        'year': testdb.court_today().year,
+                        'period_number': 1,
+                        'as_of': testdb.court_today().isoformat(),
+                        'margin': _decimal(5)}}, 'result', context]))
+    assert error is not None and '不能查看' in error.message, error
+    # the city's supervisor reads a basic court's dashboard
+    supervisor = sessions('supervisor', CITY)
+    _, _, result = _dashboard(supervisor, demo['city'])
+    assert result['view']['state'] == 'result'
+    # a station clerk has no dashboard
+    clerk = sessions('clerk', COURT)
+    error = _error(lambda: _dashboard(clerk, demo['court']))
+    assert _denied(error), error
+
+
+def test_shortfalls_by_role(sessions, demo):
+    """The weekly list of items without points: read by leaders and
+    scoring administrators of the court, the cause and measure written by
+    them, nothing else; unseen by other roles and other courts"""
+    SHORTFALL = 'court.scoring.shortfall'
+    leader = sessions('leader', COURT)
+    rows = leader.model(SHORTFALL, 'search_read', [], 0, None, None,
+        ['company', 'code', 'state', 'evaluation'])
+    assert rows and {r['company'] for r in rows} == {demo['court']}
+    # every item without points of the court's evaluations is listed
+    lines = leader.model('court.scoring.evaluation.line', 'search_read', [
+            ('evaluation.company', '=', demo['court']),
+            ('status', 'in', ['zero', 'no_data', 'disqualified'])],
+        0, None, None, ['evaluation', 'code'])
+    assert {(l['evaluation'], l['code']) for l in lines} <= {
+        (r['evaluation'], r['code']) for r in rows}
+    first = rows[0]['id']
+    leader.model(SHORTFALL, 'write', [first], {
+            'cause': '数据未及时填报', 'measure': '周五前补报并复核'})
+    row, = leader.model(SHORTFALL, 'read', [first], ['measure'])
+    assert row['measure'] == '周五前补报并复核'
+    error = _error(lambda: leader.model(SHORTFALL, 'write', [first],
+            {'points': _decimal(10)}))
+    assert error is not None and '只能修改' in error.message, error
+    assert _denied(_error(lambda: leader.model(SHORTFALL, 'delete',
+                [first])))
+    scoring = sessions('scoring', COURT)
+    assert first in scoring.model(SHORTFALL, 'search', [], 0, None, None)
+    # the neighbour court's leader sees none of them
+    other = sessions('leader', OTHER)
+    others = other.model(SHORTFALL, 'search', [], 0, None, None)
+    assert others and first not in others
+    assert _denied(_error(lambda: other.model(SHORTFALL, 'read', [first],
+                ['cause'])))
+    for role in ['clerk', 'mediator', 'petition']:
+        rpc = sessions(role, COURT)
+        assert _denied(_error(lambda: rpc.model(SHORTFALL, 'search', [],
+                    0, None, None)))

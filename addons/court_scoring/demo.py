@@ -2,7 +2,9 @@
 """Demo data of court_scoring: the shipped schemes put in force, reported
 values of last year for every basic court, and the evaluations of last year
 computed under both schemes (the first basic court's 100-point evaluation
-confirmed and published, the second one's confirmed).
+confirmed and published, the second one's confirmed); this year's
+evaluations so far of every basic court, and the months already over of
+the first two (the trend graphs).
 
 Called by ``court_tools.demo`` (``generate(ctx)``) as root; random choices
 come from ``ctx.rng``."""
@@ -95,5 +97,18 @@ def generate(ctx):
     if first:
         Evaluation.confirm(first[:2])
         Evaluation.publish(first[:1])
+    # this year so far: every basic court under both schemes (the
+    # evaluations the daily cron keeps up to date), and the months already
+    # over for the first two courts (the monthly trend graphs)
+    today = Date.today()
+    current = []
+    for scheme in schemes:
+        current += Evaluation.evaluate(ctx.basic_courts, scheme, 'year',
+            today.year, 1)
+    targets_scheme = schemes[1]
+    for month in range(1, today.month):
+        current += Evaluation.evaluate(ctx.basic_courts[:2], targets_scheme,
+            'month', today.year, month)
     print(f"demo: court_scoring: {len(values)} reported values, "
-        f"{len(evaluations)} evaluations of {year}")
+        f"{len(evaluations)} evaluations of {year}, {len(current)} of "
+        f"{today.year}")

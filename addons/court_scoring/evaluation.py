@@ -251,6 +251,7 @@ class Evaluation(CourtMixin, PeriodMixin, Workflow, ModelSQL, ModelView):
             if to_write:
                 cls.write(*to_write)
         cls.rank_peers(evaluations)
+        pool.get('court.scoring.shortfall').sync(evaluations)
 
     def _score(self, specs, values):
         court = self.company.id
@@ -429,13 +430,21 @@ class Evaluation(CourtMixin, PeriodMixin, Workflow, ModelSQL, ModelView):
         return evaluations
 
 
+def _year_before(date):
+    try:
+        return date.replace(year=date.year - 1)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year - 1, day=28)
+
+
 class FoundValue:
     "A value found for one indicator of one court"
     __slots__ = ('value', 'source', 'unit', 'model', 'record_ids', 'note',
-        'met', 'reported')
+        'met', 'reported', 'numerator', 'denominator')
 
     def __init__(self, value=None, source='missing', unit='ratio',
-            model=None, record_ids=None, note=None, reported=None):
+            model=None, record_ids=None, note=None, reported=None,
+            numerator=None, denominator=None):
         self.value = value
         self.source = source
         self.unit = unit
@@ -444,6 +453,8 @@ class FoundValue:
         self.note = note
         self.met = None
         self.reported = reported
+        self.numerator = numerator
+        self.denominator = denominator
 
     def describe(self, indicator):
         label = indicator.label or indicator.code.name
@@ -479,7 +490,7 @@ class ValueSource:
     computed ones from court.indicator, reported ones from
     court.scoring.value, fetched once per batch"""
 
-    def __init__(self, scheme, kind, year, number, courts):
+    def __init__(self, scheme, kind, year, number, courts, as_of=None):
         pool = Pool()
         Reported = pool.get('court.scoring.value')
         self.Indicator = pool.get('court.indicator')
@@ -489,6 +500,15 @@ class ValueSource:
         self.start, self.end = period_dates(kind, year, number)
         previous = period_dates(kind, year - 1, number)
         self.periods = {'value': (self.start, self.end), 'change': previous}
+        # computed values up to as_of (a period still running), the
+        # previous year up to the same day
+        self.computed_periods = dict(self.periods)
+        if as_of is not None and as_of < self.end:
+            self.computed_periods = {
+                'value': (self.start, max(as_of, self.start)),
+                'change': (previous[0], max(
+                        previous[0], _year_before(as_of))),
+                }
         self.reported = {}
         self.sums = {}
         self.cache = {}
@@ -507,7 +527,7 @@ class ValueSource:
         key = (court, code.id, basis)
         if key in self.cache:
             return self.cache[key]
-        start, end = self.periods[basis]
+        start, end = self.computed_periods[basis]
         found = None
         notes = []
         if code.source in {'computed', 'mixed'}:
@@ -520,7 +540,9 @@ class ValueSource:
                         value = (value * HUNDRED).quantize(
                             Decimal('0.01'))
                     found = FoundValue(value, 'computed', code.unit,
-                        result.model, list(result.record_ids))
+                        result.model, list(result.record_ids),
+                        numerator=result.numerator,
+                        denominator=result.denominator)
                 else:
                     notes.append(gettext(
                             'court_scoring.msg_value_no_denominator'))
@@ -550,7 +572,7 @@ class ValueSource:
         if indicator.basis == 'value':
             found = FoundValue(current.value, current.source, current.unit,
                 current.model, current.record_ids, current.note,
-                current.reported)
+                current.reported, current.numerator, current.denominator)
             return found
         previous = self._raw(court, indicator.code, 'change')
         if current.value is None or previous.value is None:

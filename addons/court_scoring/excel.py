@@ -186,6 +186,40 @@ def score_sheet_xlsx(evaluation):
     return _close(workbook, path)
 
 
+def dashboard_xlsx(title, summary, at_risk, lines, standing_labels):
+    "The leaders' dashboard as xlsx bytes: one row per target"
+    workbook, path = _workbook()
+    f = _formats(workbook)
+    sheet = workbook.add_worksheet('考核看板')
+    headers = ['考核方案', '项目', '指标', '目标', '当前值', '来源', '状态',
+        '差距', '本项得分', '记录数']
+    widths = [20, 30, 28, 20, 12, 10, 10, 40, 12, 10]
+    sheet.write_string(0, 0, title, f['title'])
+    sheet.set_row(1, 30)
+    for col, (header, width) in enumerate(zip(headers, widths)):
+        sheet.write_string(1, col, header, f['header'])
+        sheet.set_column(col, col, width)
+    sheet.freeze_panes(2, 2)
+    row = 2
+    for line in lines:
+        for col, key in enumerate(['scheme', 'item', 'indicator', 'target',
+                    'value', 'source']):
+            sheet.write_string(row, col, line[key] or '', f['text'])
+        sheet.write_string(row, 6, standing_labels[line['standing']],
+            f['text'])
+        sheet.write_string(row, 7, line['gap'] or '', f['text'])
+        sheet.write_string(row, 8, line['points'] or '', f['text'])
+        sheet.write_number(row, 9, line['records'], f['integer'])
+        row += 1
+    row += 1
+    sheet.write_string(row, 0, '汇总', f['header'])
+    sheet.write_string(row, 1, summary or '', f['text'])
+    row += 1
+    sheet.write_string(row, 0, '风险项目', f['header'])
+    sheet.write_string(row, 1, at_risk or '', f['text'])
+    return _close(workbook, path)
+
+
 class RankingExportStart(ModelView):
     "Export Ranking"
     __name__ = 'court.scoring.ranking.export.start'

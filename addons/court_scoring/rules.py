@@ -226,3 +226,99 @@ def evaluate(item, values):
     return Outcome(-amount, 'penalty' if amount else 'none',
         '%s，每次（分）扣 %s 分，扣 %s 分%s' % (fmt(events), fmt(per_event),
             fmt(amount), capped), met=met)
+
+
+# ----------------------------------------------------------------------
+# where a value stands against its target (the leaders' dashboard)
+
+STANDINGS = ('met', 'at_risk', 'not_met', 'no_data', 'info')
+
+
+def _ceil(value):
+    value = _d(value)
+    integral = value.to_integral_value(rounding='ROUND_CEILING')
+    return int(integral)
+
+
+def standing(indicator, value, numerator=None, denominator=None,
+        margin=Decimal(5)):
+    """Where value stands against indicator's threshold, and what is
+    missing to reach it: (standing, words).
+
+    standing is one of STANDINGS: ``met``; ``at_risk`` when met by no more
+    than margin (percentage points for a rate or a change, margin % of the
+    threshold — at least 1 — for a count, days or a number; a yes/no is
+    never at risk); ``not_met``; ``no_data``; ``info`` for an indicator
+    without a threshold (events counted for a bonus or a penalty).
+    For a rate with its numerator and denominator, the words give the
+    number of records that would close the gap with the denominator as it
+    is."""
+    margin = _d(margin) if margin is not None else ZERO
+    if value is None:
+        return 'no_data', '无数据，无法判断'
+    value = _d(value)
+    threshold = _d(indicator.threshold)
+    if threshold is None:
+        return 'info', '记录 %s' % fmt(value)
+    percent = indicator.unit == 'ratio'
+    suffix = ' 个百分点' if percent else ''
+    if indicator.direction == 'equal':
+        if value == threshold:
+            return 'met', '符合要求'
+        return 'not_met', '应为 %s，现为 %s' % (fmt(threshold), fmt(value))
+    at_least = indicator.direction == 'at_least'
+    distance = value - threshold if at_least else threshold - value
+    if indicator.met(value):
+        if percent:
+            allowed = margin
+        else:
+            allowed = max(abs(threshold) * margin / 100, Decimal(1))
+        # a yes/no, and a count that must stay at 0, are never at risk
+        at_risk = (margin and distance <= allowed
+            and indicator.unit != 'flag'
+            and (percent or threshold or at_least))
+        if at_risk and not distance:
+            return 'at_risk', '恰好达到目标 %s，临界' % fmt(threshold)
+        if at_risk:
+            return 'at_risk', '仅%s目标 %s%s，临界' % (
+                '高于' if at_least else '低于', fmt(distance), suffix)
+        if not distance:
+            return 'met', '已达标'
+        return 'met', '已达标（%s目标 %s%s）' % (
+            '高于' if at_least else '低于', fmt(distance), suffix)
+    gap = -distance
+    if gap:
+        words = '%s目标 %s%s' % ('低于' if at_least else '超出', fmt(gap),
+            suffix)
+    else:
+        words = '恰好等于目标 %s，须%s目标' % (fmt(threshold),
+            '高于' if at_least else '低于')
+    if percent and numerator is not None and denominator:
+        numerator, denominator = _d(numerator), _d(denominator)
+        target = threshold / 100 * denominator
+        if at_least:
+            needed = _ceil(target - numerator)
+            if not indicator.inclusive and numerator + needed <= target:
+                needed += 1
+            words += '，按现有 %s 件还需增加 %d 件' % (fmt(denominator),
+                max(needed, 1))
+        else:
+            excess = _ceil(numerator - target)
+            if not indicator.inclusive and numerator - excess >= target:
+                excess += 1
+            words += '，按现有 %s 件需减少 %d 件' % (fmt(denominator),
+                max(excess, 1))
+    elif not percent:
+        if at_least:
+            needed = gap if indicator.inclusive else gap + (
+                1 if gap == gap.to_integral_value() else 0)
+            words = '还差 %s（目标 %s %s）' % (fmt(needed),
+                symbol(indicator.direction, indicator.inclusive),
+                fmt(threshold))
+        else:
+            excess = gap if indicator.inclusive else gap + (
+                1 if gap == gap.to_integral_value() else 0)
+            words = '需减少 %s（目标 %s %s）' % (fmt(excess),
+                symbol(indicator.direction, indicator.inclusive),
+                fmt(threshold))
+    return 'not_met', words

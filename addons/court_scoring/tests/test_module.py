@@ -380,5 +380,133 @@ class CourtScoringTestCase(ModuleTestCase):
         self.assertEqual([(v.value, v.met) for v in lines['A11'].values],
             [(D(-30), 'yes'), (D(-50), 'yes'), (None, 'unknown')])
 
+    @with_transaction()
+    def test_shortfalls_follow_the_evaluation(self):
+        """The weekly list of items without points: created by the
+        computation, the court's words kept across recomputations, an item
+        that scores again resolved, and nothing else writable"""
+        pool = Pool()
+        Scheme = pool.get('court.scoring.scheme')
+        Evaluation = pool.get('court.scoring.evaluation')
+        Shortfall = pool.get('court.scoring.shortfall')
+        scheme = _scheme()
+        Scheme.activate([scheme])
+        top, a, b = _courts()
+        with set_company(a):
+            _report(a, A_VALUES)
+            evaluation, = Evaluation.evaluate([a], scheme, 'year', YEAR, 1)
+        shortfalls = {s.code: s for s in Shortfall.search([
+                    ('evaluation', '=', evaluation.id)])}
+        # the items scoring nothing of test_evaluation_item_by_item
+        self.assertEqual(set(shortfalls),
+            {'A8', 'A9', 'A10', 'A11', 'A15'})
+        a8 = shortfalls['A8']
+        self.assertEqual((a8.company, a8.status, a8.state, a8.points),
+            (a, 'no_data', 'open', D(0)))
+        self.assertIn('12368', a8.reason)
+        Shortfall.write([a8, shortfalls['A9']], {
+                'cause': '审判辅助数据未填报', 'measure': '本周五前补报',
+                'responsible': '张三'})
+        # the evaluation's part is not the user's to write
+        with Transaction().set_user(1), \
+                Transaction().set_context(_check_access=True):
+            for values in [{'points': D(5)}, {'status': 'full'},
+                    {'state': 'resolved'}, {'cause': 'x', 'code': 'A1'}]:
+                with self.assertRaises(UserError):
+                    Shortfall.write([a8], values)
+        self.assertEqual(Shortfall(a8.id).points, D(0))
+
+        # A8T reported: A8 scores, its shortfall is resolved, A9's words
+        # are still there after the recomputation
+        with set_company(a):
+            _report(a, {'A8T': 97})
+            Evaluation.compute([evaluation])
+        shortfalls = {s.code: s for s in Shortfall.search([
+                    ('evaluation', '=', evaluation.id)])}
+        self.assertEqual(shortfalls['A8'].state, 'resolved')
+        self.assertEqual(shortfalls['A8'].resolved_on,
+            pool.get('ir.date').today())
+        self.assertEqual(shortfalls['A9'].state, 'open')
+        self.assertEqual((shortfalls['A9'].cause, shortfalls['A9'].measure,
+                shortfalls['A9'].responsible),
+            ('审判辅助数据未填报', '本周五前补报', '张三'))
+        self.assertEqual(Shortfall.search_count([
+                    ('evaluation', '=', evaluation.id),
+                    ('state', '=', 'open')]), 4)
+
+    @with_transaction()
+    def test_dashboard(self):
+        """The leaders' dashboard: this year so far, every target with its
+        standing and gap, the items at risk, the records, the Excel file"""
+        import io
+        import json
+
+        import openpyxl
+        pool = Pool()
+        Scheme = pool.get('court.scoring.scheme')
+        Dashboard = pool.get('court.scoring.dashboard', type='wizard')
+        scheme = _scheme()
+        Scheme.activate([scheme])
+        top, a, b = _courts()
+        this_year = dt.date.today().year
+        with set_company(a):
+            values = _report(a, A_VALUES, year=this_year)
+            session_id, start, _ = Dashboard.create()
+            result = Dashboard.execute(session_id, {}, start)
+        view = result['view']
+        self.assertEqual(view['state'], 'result')
+        data = view['defaults']
+        lines = {(l['item'].split()[0], l['indicator']): l
+            for l in data['lines']}
+        by_code = {}
+        for (item, name), line in lines.items():
+            by_code.setdefault(item, []).append(line)
+        self.assertEqual(len(data['lines']), sum(
+                len(i.indicators) for s in scheme.sections for i in s.items))
+        # A2: 50% is not > 50% (the 行政 rate), one record more would do
+        a2 = {l['value']: l for l in by_code['A2']}
+        self.assertEqual(a2['50%']['standing'], 'not_met')
+        self.assertIn('恰好等于目标 50', a2['50%']['gap'])
+        self.assertEqual(a2['50.5%']['standing'], 'at_risk')
+        self.assertEqual(a2['62%']['standing'], 'met')
+        self.assertEqual(a2['62%']['points'], '14 / 20')
+        self.assertEqual(a2['62%']['source'], '填报')
+        # A8T never reported: no data, and why
+        a8 = {l['indicator']: l for l in by_code['A8']}
+        self.assertTrue(any(l['standing'] == 'no_data'
+                and l['value'] == '无数据' for l in a8.values()))
+        self.assertIn('A2 ', data['at_risk'])
+        # the score so far is the evaluation's (56.5 by hand)
+        self.assertIn('56.5', data['summary'])
+        self.assertIn('100', data['summary'])
+        # the records behind a reported value: the value itself
+        details = json.loads(data['details'])
+        labels = [d[0] for d in details]
+        self.assertTrue(labels)
+        index = labels.index([d for d in labels if d.startswith('A3 ')][0])
+        with set_company(a):
+            result = Dashboard.execute(session_id, {
+                    'result': dict(data, detail=str(index), lines=[]),
+                    }, 'open_')
+        action, = [a_ for a_ in result['actions']]
+        action = action[0]
+        self.assertEqual(action['res_model'], 'court.scoring.value')
+        a3, = [v for v in values if v.code.code == 'A3']
+        self.assertIn(str(a3.id), action['pyson_domain'])
+        # the Excel file
+        with set_company(a):
+            result = Dashboard.execute(session_id, {
+                    'result': dict(data, lines=[]),
+                    }, 'export')
+        file_ = result['view']['defaults']
+        self.assertTrue(file_['filename'].endswith('考核看板.xlsx'))
+        sheet = openpyxl.load_workbook(io.BytesIO(file_['file'])).active
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(rows[1][:8], ('考核方案', '项目', '指标', '目标',
+                '当前值', '来源', '状态', '差距'))
+        self.assertIn('未达标', [r[6] for r in rows[2:]])
+        Dashboard.delete(session_id)
+
+
 
 del ModuleTestCase

@@ -27,6 +27,61 @@ def a3():
 
 class RulesTestCase(unittest.TestCase):
 
+    def test_standing_of_a_rate(self):
+        "Where a rate stands, what is missing, at risk within the margin"
+        b6 = Indicator('B6', '调解成功率', 'at_least', True, D(50), 'ratio')
+        self.assertEqual(rules.standing(b6, D(48), 48, 100),
+            ('not_met', '低于目标 2 个百分点，按现有 100 件还需增加 2 件'))
+        # 33 of 70 = 47.14%: 35 needed, 2 more
+        self.assertEqual(rules.standing(b6, D('47.14'), 33, 70)[1],
+            '低于目标 2.86 个百分点，按现有 70 件还需增加 2 件')
+        self.assertEqual(rules.standing(b6, D(50), 50, 100),
+            ('at_risk', '恰好达到目标 50，临界'))
+        self.assertEqual(rules.standing(b6, D(55), 55, 100)[0], 'at_risk')
+        self.assertEqual(rules.standing(b6, D('55.01'), None, None)[0],
+            'met')
+        self.assertEqual(rules.standing(b6, D(55), margin=D(0))[0], 'met')
+        self.assertEqual(rules.standing(b6, None)[0], 'no_data')
+
+    def test_standing_bound_excluded(self):
+        "A2's > 50%: exactly 50% is not met, one more record is"
+        a2c = Indicator('A2C', '民事', 'at_least', False, D(50), 'ratio')
+        self.assertEqual(rules.standing(a2c, D(50), 50, 100),
+            ('not_met', '恰好等于目标 50，须高于目标，按现有 100 件还需增加 1 件'))
+        b17 = Indicator('B17', '万人成讼率', 'at_most', False, D(0), 'ratio')
+        self.assertEqual(rules.standing(b17, D(0))[0], 'not_met')
+        self.assertEqual(rules.standing(b17, D(-3))[0], 'at_risk')
+        self.assertEqual(rules.standing(b17, D(-6))[0], 'met')
+
+    def test_standing_at_most_and_counts(self):
+        b9 = Indicator('B9', '平均调解天数', 'at_most', True, D(30), 'days')
+        self.assertEqual(rules.standing(b9, D(35)),
+            ('not_met', '需减少 5（目标 ≤ 30）'))
+        # margin 5% of 30 = 1.5 days
+        self.assertEqual(rules.standing(b9, D('28.5'))[0], 'at_risk')
+        self.assertEqual(rules.standing(b9, D(28))[0], 'met')
+        b3 = Indicator('B3', '在册特邀调解员', 'at_least', True, D(10),
+            'count')
+        self.assertEqual(rules.standing(b3, D(7)),
+            ('not_met', '还差 3（目标 ≥ 10）'))
+        self.assertEqual(rules.standing(b3, D(11))[0], 'at_risk')
+        self.assertEqual(rules.standing(b3, D(12))[0], 'met')
+        # findings that must stay at 0 and yes/no are never at risk
+        e1 = Indicator('E1', '重复登记', 'at_most', True, D(0), 'count')
+        self.assertEqual(rules.standing(e1, D(0)), ('met', '已达标'))
+        self.assertEqual(rules.standing(e1, D(2)),
+            ('not_met', '需减少 2（目标 ≤ 0）'))
+        a1 = Indicator('A1', '诉讼服务中心', 'equal', True, D(1), 'flag')
+        self.assertEqual(rules.standing(a1, D(1)), ('met', '符合要求'))
+        self.assertEqual(rules.standing(a1, D(0)),
+            ('not_met', '应为 1，现为 0'))
+        # a rate that must stay low: how many records too many
+        rate = Indicator('X', '超期率', 'at_most', True, D(10), 'ratio')
+        self.assertEqual(rules.standing(rate, D(15), 15, 100)[1],
+            '超出目标 5 个百分点，按现有 100 件需减少 5 件')
+        events = Indicator('A12', '表彰', threshold=None, unit='count')
+        self.assertEqual(rules.standing(events, D(3)), ('info', '记录 3'))
+
     def test_compare_bounds(self):
         "Inclusive and exclusive bounds, both directions"
         self.assertTrue(rules.compare(D(90), 'at_least', True, D(90)))
