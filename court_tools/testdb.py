@@ -54,6 +54,8 @@ def addons_hash():
             digest.update(path.read_bytes())
     for path in sorted((ROOT / 'court_tools').glob('demo*.py')):
         digest.update(path.read_bytes())
+    # the demo is dated from today: a cache made yesterday is stale
+    digest.update(court_today().isoformat().encode())
     return digest.hexdigest()[:16]
 
 

@@ -92,6 +92,34 @@ def test_sensitive_fields(sessions, role):
     assert rpc.model('party.party', 'read', ids, ['name'])[0]['name']
 
 
+@pytest.mark.parametrize('role', [
+        'clerk', 'mediator', 'filing', 'judge', 'petition', 'leader',
+        'roster', 'scoring'])
+def test_party_found_by_number(sessions, admin, role):
+    "At intake a party is found by ID or mobile number, by who may read it"
+    rpc = sessions(role)
+    party, = admin.model('party.party', 'search_read', [
+            ('party_kind', '=', 'person'), ('id_number', '!=', None),
+            ('mobile_number', '!=', None)], 0, 1, [('id', 'ASC')],
+        ['name', 'id_number', 'mobile_number'])
+    for field, readers in [('id_number', ID_READERS),
+            ('mobile_number', MOBILE_READERS)]:
+        number = party[field]
+        for clause in [('rec_name', 'ilike', f'%{number}%'),
+                ('rec_name', '=', number.lower())]:
+            found = rpc.model('party.party', 'search', [clause], 0, None,
+                None)
+            assert (party['id'] in found) == (role in readers), (
+                role, field, clause)
+        # the autocompletion of a party field
+        names = [r['id'] for r in rpc.model('party.party', 'autocomplete',
+                number, [], 10)]
+        assert (party['id'] in names) == (role in readers), (role, field)
+    # by name, for every role
+    assert party['id'] in rpc.model('party.party', 'search', [
+            ('rec_name', 'ilike', f"%{party['name']}%")], 0, None, None)
+
+
 def test_superior_supervisor(sessions):
     rpc = sessions('supervisor', CITY)
     ids = rpc.model('party.party', 'search', [], 0, 1, None)

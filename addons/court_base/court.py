@@ -81,6 +81,23 @@ class Company(metaclass=PoolMeta):
             court = court.superior
 
     @classmethod
+    def user_courts(cls):
+        """Return the sorted ids of the courts the current user works for
+        (every court they belong to, whichever one is selected, or their
+        current court) with every court below them; every court for the
+        root user.  Wizards that compute figures for a chosen court bound
+        the choice with it."""
+        pool = Pool()
+        User = pool.get('res.user')
+        transaction = Transaction()
+        if not transaction.user:
+            return sorted(c.id for c in cls.search([]))
+        user = User(transaction.user)
+        courts = [c.id for c in user.companies] or (
+            [user.company.id] if user.company else [])
+        return sorted(cls.court_and_subordinates(courts))
+
+    @classmethod
     def court_and_subordinates(cls, court_ids):
         "Return the ids of the courts and of every court below them"
         if not court_ids:

@@ -127,12 +127,13 @@ class FiguresStart(ModelView):
 
     @staticmethod
     def default_allowed_courts():
-        return allowed_courts()
+        return Pool().get('company.company').user_courts()
 
     @staticmethod
     def default_court():
+        Company = Pool().get('company.company')
         company = Transaction().context.get('company')
-        if company and company in allowed_courts():
+        if company and company in Company.user_courts():
             return company
 
     @staticmethod
@@ -177,20 +178,6 @@ class FiguresLine(ModelView):
     records = fields.Integer("Records", readonly=True)
 
 
-def allowed_courts():
-    "The courts the user may ask figures for: theirs and those below"
-    pool = Pool()
-    Company = pool.get('company.company')
-    User = pool.get('res.user')
-    transaction = Transaction()
-    if not transaction.user:
-        return [c.id for c in Company.search([])]
-    user = User(transaction.user)
-    courts = [c.id for c in user.companies] or (
-        [user.company.id] if user.company else [])
-    return sorted(Company.court_and_subordinates(courts))
-
-
 class Figures(Wizard):
     "Mediation Figures"
     __name__ = 'court.mediation.figures'
@@ -211,13 +198,14 @@ class Figures(Wizard):
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         User = pool.get('res.user')
+        Company = pool.get('company.company')
         transaction = Transaction()
         if transaction.user and transaction.check_access:
             groups = {ModelData.get_id('court_base', g) for g in GROUPS}
             if not groups & set(User.get_groups()):
                 raise FiguresError(gettext(
                         'court_mediation.msg_figures_group'))
-        if self.start.court.id not in allowed_courts():
+        if self.start.court.id not in Company.user_courts():
             raise FiguresError(gettext(
                     'court_mediation.msg_figures_court',
                     court=self.start.court.rec_name))

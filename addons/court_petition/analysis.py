@@ -248,16 +248,12 @@ class AnalysisWizard(Wizard):
         pool = Pool()
         Company = pool.get('company.company')
         Analysis = pool.get('court.petition.analysis')
-        User = pool.get('res.user')
         transaction = Transaction()
         court = self.start.company
-        if transaction.user:
-            allowed = Company.court_and_subordinates(
-                [c.id for c in User(transaction.user).companies])
-            if court.id not in allowed:
-                raise PetitionError(gettext(
-                        'court_petition.msg_analysis_court',
-                        court=court.rec_name))
+        if court.id not in Company.user_courts():
+            raise PetitionError(gettext(
+                    'court_petition.msg_analysis_court',
+                    court=court.rec_name))
         start, end = half_bounds(self.start.year, self.start.half)
         court_ids = Company.court_and_subordinates([court.id])
         half = '上半年' if self.start.half == '1' else '下半年'

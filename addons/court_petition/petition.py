@@ -1344,6 +1344,20 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                     pairs.append((petition, user))
         cls._notify(pairs, message)
 
+    @staticmethod
+    def _not_reminded_domain(clock):
+        """The domain of the petitions not yet reminded of the clock:
+        `reminded` lists the clocks reminded of, separated by commas (a
+        clock's name may be part of another's: report, closing_report)"""
+        name = clock.replace('\\', '\\\\').replace('%', '\\%').replace(
+            '_', '\\_')
+        return ['OR', ('reminded', '=', None), [
+                ('reminded', '!=', clock),
+                ('reminded', 'not like', f'{name},%'),
+                ('reminded', 'not like', f'%,{name}'),
+                ('reminded', 'not like', f'%,{name},%'),
+                ]]
+
     @classmethod
     def send_reminders(cls, date=None):
         """Cron: before each clock runs out (reminder days), tell the user
@@ -1361,8 +1375,7 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                     ('state', 'in', states),
                     (deadline_name, '<=', limit),
                     (done_name, '=', None),
-                    ['OR', ('reminded', '=', None),
-                        ('reminded', 'not like', f'%{clock}%')],
+                    cls._not_reminded_domain(clock),
                     ])
             pairs = []
             for petition in petitions:

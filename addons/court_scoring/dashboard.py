@@ -39,20 +39,6 @@ SCORING_GROUPS = ('group_court_leader', 'group_scoring_admin',
     'group_superior_supervisor', 'group_court_admin')
 
 
-def allowed_courts():
-    "The courts the user may read a dashboard of: theirs and those below"
-    pool = Pool()
-    Company = pool.get('company.company')
-    User = pool.get('res.user')
-    transaction = Transaction()
-    if not transaction.user:
-        return [c.id for c in Company.search([])]
-    user = User(transaction.user)
-    courts = [c.id for c in user.companies] or (
-        [user.company.id] if user.company else [])
-    return sorted(Company.court_and_subordinates(courts))
-
-
 class DashboardStart(ModelView):
     "Scoring Dashboard"
     __name__ = 'court.scoring.dashboard.start'
@@ -76,12 +62,13 @@ class DashboardStart(ModelView):
 
     @staticmethod
     def default_allowed_courts():
-        return allowed_courts()
+        return Pool().get('company.company').user_courts()
 
     @staticmethod
     def default_court():
+        Company = Pool().get('company.company')
         company = Transaction().context.get('company')
-        if company and company in allowed_courts():
+        if company and company in Company.user_courts():
             return company
 
     @staticmethod
@@ -126,6 +113,9 @@ class DashboardResult(ModelView):
     detail = fields.Selection('get_details', "Records Of",
         help="Open the records behind this figure.")
     details = fields.Text("Details", readonly=True)
+    # the figures computed and the parameters they were computed for, kept
+    # in the session; not in the view, so the client never sends them back
+    computed = fields.Text("Computed", readonly=True)
 
     @fields.depends('details')
     def get_details(self):
@@ -201,6 +191,7 @@ class Dashboard(Wizard):
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         User = pool.get('res.user')
+        Company = pool.get('company.company')
         transaction = Transaction()
         if transaction.user and transaction.check_access:
             groups = {ModelData.get_id('court_base', g)
@@ -208,7 +199,7 @@ class Dashboard(Wizard):
             if not groups & set(User.get_groups()):
                 raise ScoringAccessError(gettext(
                         'court_scoring.msg_dashboard_group'))
-        if self.params.court.id not in allowed_courts():
+        if self.params.court.id not in Company.user_courts():
             raise ScoringAccessError(gettext(
                     'court_scoring.msg_dashboard_court',
                     court=self.params.court.rec_name))
@@ -297,26 +288,61 @@ class Dashboard(Wizard):
         return '%s %s（截至 %s）' % (self.params.court.rec_name,
             period_label(kind, year, number), self.params.as_of.isoformat())
 
+    def _signature(self):
+        params = self.params
+        return json.dumps([params.court.id,
+                sorted(s.id for s in params.schemes), params.period_kind,
+                params.year, params.period_number,
+                params.as_of.isoformat() if params.as_of else None,
+                str(params.margin)])
+
+    def _computed(self):
+        """The result, computed once for a choice of parameters: opening
+        records or exporting come back to the figures already computed,
+        kept in the wizard's session."""
+        signature = self._signature()
+        computed = json.loads(getattr(self.result, 'computed', None) or '{}')
+        if computed.get('signature') != signature:
+            lines, details, summary, at_risk = self.compute_lines()
+            computed = {
+                'signature': signature,
+                'title': self._title(),
+                'summary': summary,
+                'at_risk': at_risk or gettext(
+                    'court_scoring.msg_dashboard_no_risk'),
+                'lines': lines,
+                'details': details,
+                }
+            self.result.computed = json.dumps(computed)
+        return computed
+
     def default_result(self, fields):
-        lines, details, summary, at_risk = self.compute_lines()
+        computed = self._computed()
         return {
-            'title': self._title(),
-            'summary': summary,
-            'at_risk': at_risk or gettext(
-                'court_scoring.msg_dashboard_no_risk'),
-            'lines': lines,
-            'details': json.dumps(details),
+            'title': computed['title'],
+            'summary': computed['summary'],
+            'at_risk': computed['at_risk'],
+            'lines': computed['lines'],
+            'details': json.dumps(computed['details']),
             }
 
     def do_open_(self, action):
-        details = json.loads(self.result.details or '[]')
-        if self.result.detail is None or not details:
+        details = self._computed()['details']
+        try:
+            index = int(self.result.detail)
+            if index < 0:
+                raise IndexError(index)
+            label, model, ids = details[index]
+        except (TypeError, ValueError, IndexError):
             raise ScoringAccessError(gettext(
                     'court_scoring.msg_dashboard_detail'))
-        label, model, ids = details[int(self.result.detail)]
+        encoder = PYSONEncoder()
         action['res_model'] = model
         action['name'] = label
-        action['pyson_domain'] = PYSONEncoder().encode([('id', 'in', ids)])
+        action['pyson_domain'] = encoder.encode([('id', 'in', ids)])
+        # the action's order is that of its own model (court.scoring.value)
+        # unless told: the records' model may not have those fields
+        action['pyson_order'] = encoder.encode(Pool().get(model)._order)
         return action, {}
 
     def transition_open_(self):
@@ -324,9 +350,9 @@ class Dashboard(Wizard):
 
     def transition_export(self):
         from .excel import dashboard_xlsx
-        lines, _, summary, at_risk = self.compute_lines()
-        title = self._title()
-        self.file.file = dashboard_xlsx(title, summary, at_risk, lines,
+        computed = self._computed()
+        self.file.file = dashboard_xlsx(computed['title'],
+            computed['summary'], computed['at_risk'], computed['lines'],
             STANDING_LABELS)
         self.file.filename = '%s考核看板.xlsx' % self.params.court.rec_name
         return 'file'

@@ -781,10 +781,7 @@ class Evaluate(Wizard):
                     number=start.period_number))
         # the courts the user may see (record rules of company.company do
         # not isolate; the user's own courts bound the choice)
-        user = pool.get('res.user')(Transaction().user)
-        allowed = set(Company.court_and_subordinates(
-                [c.id for c in user.companies]))
-        if start.superior.id not in allowed:
+        if start.superior.id not in Company.user_courts():
             raise ScoringAccessError(gettext(
                     'court_scoring.msg_evaluation_not_visible'))
         ids = Company.court_and_subordinates([start.superior.id])

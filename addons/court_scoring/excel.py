@@ -209,7 +209,7 @@ def dashboard_xlsx(title, summary, at_risk, lines, standing_labels):
             f['text'])
         sheet.write_string(row, 7, line['gap'] or '', f['text'])
         sheet.write_string(row, 8, line['points'] or '', f['text'])
-        sheet.write_number(row, 9, line['records'], f['integer'])
+        sheet.write_number(row, 9, line['records'] or 0, f['integer'])
         row += 1
     row += 1
     sheet.write_string(row, 0, '汇总', f['header'])

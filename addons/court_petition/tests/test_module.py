@@ -152,6 +152,31 @@ class CourtPetitionTestCase(ModuleTestCase):
         self.assertIsNone(done.reminded)
 
     @with_transaction()
+    def test_reminders_clock_names(self):
+        "A clock whose name is part of another's is reminded of on its own"
+        pool = Pool()
+        Petition = pool.get('court.petition')
+        courts = _courts()
+        person = _person('乙', 3)
+        today = pool.get('ir.date').today()
+        soon = today + dt.timedelta(days=1)
+        later = today + dt.timedelta(days=60)
+        values = dict(report_deadline=soon, finish_deadline=later,
+            meet_deadline=later, progress_deadline=later,
+            closing_report_deadline=later)
+        petitions = [_petition(courts['A'], person, today, state='replied',
+                reminded=reminded, **values)
+            for reminded in ['closing_report', 'meet,closing_report',
+                'report', 'meet,report', 'report,meet', 'meet,report,finish',
+                'reportx', None]]
+        reminded = Petition.send_reminders()
+        self.assertEqual(
+            [p.reminded for p in petitions if p in reminded],
+            ['closing_report,report', 'meet,closing_report,report',
+                'reportx,report', 'report'])
+        self.assertEqual(Petition.send_reminders(), [])
+
+    @with_transaction()
     def test_find_previous(self):
         "Same person and same matter, every channel, within the window"
         pool = Pool()

@@ -7,6 +7,7 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.court_base.indicator import IndicatorResult
+from trytond.modules.court_scoring.exceptions import ScoringAccessError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -453,6 +454,12 @@ class CourtScoringTestCase(ModuleTestCase):
             values = _report(a, A_VALUES, year=this_year)
             session_id, start, _ = Dashboard.create()
             result = Dashboard.execute(session_id, {}, start)
+        # computed once: opening records, exporting and coming back reuse
+        # the figures of the session
+        compute = patch.object(Dashboard, 'compute_lines', autospec=True,
+            side_effect=AssertionError("computed again"))
+        compute.start()
+        self.addCleanup(compute.stop)
         view = result['view']
         self.assertEqual(view['state'], 'result')
         data = view['defaults']
@@ -505,6 +512,27 @@ class CourtScoringTestCase(ModuleTestCase):
         self.assertEqual(rows[1][:8], ('考核方案', '项目', '指标', '目标',
                 '当前值', '来源', '状态', '差距'))
         self.assertIn('未达标', [r[6] for r in rows[2:]])
+        # every line, whatever the client sent back
+        self.assertEqual(len([r for r in rows[2:] if r[0]]) - 2,
+            len(data['lines']))
+        with set_company(a):
+            back = Dashboard.execute(session_id, {'file': {}}, 'result')
+        self.assertEqual(back['view']['defaults']['lines'], data['lines'])
+        # a figure that does not exist
+        for detail in ['999', '-1', None]:
+            with set_company(a), self.assertRaises(ScoringAccessError):
+                Dashboard.execute(session_id, {
+                        'result': dict(data, detail=detail, lines=[]),
+                        }, 'open_')
+        compute.stop()
+        # other parameters: computed again
+        with set_company(a):
+            Dashboard.execute(session_id, {'result': {}}, 'params')
+            other = Dashboard.execute(session_id, {'params': {
+                        'margin': D(20)}}, 'result')
+        self.assertNotEqual(
+            [l['standing'] for l in other['view']['defaults']['lines']],
+            [l['standing'] for l in data['lines']])
         Dashboard.delete(session_id)
 
 
