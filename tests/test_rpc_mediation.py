@@ -267,6 +267,95 @@ def test_case_lines_follow_case_rules(sessions, demo, role, court):
         assert not found, (model, len(found))
 
 
+LINES = ['court.mediation.case.party', 'court.mediation.case.assignment',
+    'court.mediation.session']
+
+
+def _lines(admin, case):
+    "What the case's lines are, as the administrator reads them"
+    return {model: admin.model(model, 'search_read', [('case', '=', case)],
+            0, None, [('id', 'ASC')], [])
+        for model in LINES}
+
+
+@pytest.mark.parametrize('role', ['clerk', 'filing', 'mediator', 'judge'])
+def test_case_lines_follow_case_state(sessions, demo, admin, role):
+    """The lines of a case are fixed with it: parties once it is assigned,
+    sessions once it is concluded, assignments always (派案 and 改派 write
+    them). Refused with the case's message, nothing written; who may write
+    a case may not go round it through its lines."""
+    rpc = sessions(role)
+    visible = rpc.model(CASE, 'search', [('state', '=', 'succeeded'),
+            ('sessions', '!=', None)], 0, 1, [('id', 'ASC')])
+    assert visible, role
+    case = visible[0]
+    before = _lines(admin, case)
+    party = before['court.mediation.case.party'][0]['id']
+    session = before['court.mediation.session'][0]['id']
+    assignment = before['court.mediation.case.assignment'][0]['id']
+    person = admin.model('party.party', 'search',
+        [('party_kind', '=', 'person')], 0, 1, [('id', 'DESC')])[0]
+    today = _json_date(testdb.court_today())
+    attempts = [
+        ('court.mediation.case.party', 'create', [[{'case': case,
+                        'role': 'third', 'party': person}]]),
+        ('court.mediation.case.party', 'write', [[party], {'agent': '改'}]),
+        ('court.mediation.case.party', 'delete', [[party]]),
+        ('court.mediation.session', 'create', [[{'case': case,
+                        'date': today, 'mode': 'video'}]]),
+        ('court.mediation.session', 'write', [[session], {'duration': 5}]),
+        ('court.mediation.session', 'delete', [[session]]),
+        ('court.mediation.case.assignment', 'create', [[{'case': case,
+                        'mediator': demo['mediators'] and sorted(
+                            demo['mediators'])[0], 'date': today}]]),
+        ('court.mediation.case.assignment', 'write', [[assignment],
+                {'reason': '改'}]),
+        ('court.mediation.case.assignment', 'delete', [[assignment]]),
+        ]
+    for model, method, args in attempts:
+        error = _error(lambda: rpc.model(model, method, *args))
+        assert error is not None, (role, model, method)
+        if CASE_ACCESS[role] == 'rw' and method in {'create', 'delete'}:
+            continue    # refused by the access of the case already
+        assert error.code == 'UserError' and not _denied(error), (
+            role, model, method, error.message)
+        assert re.search('收案信息|调解记录|流程', error.message), (
+            role, model, method, error.message)
+    assert _lines(admin, case) == before
+
+
+def test_parties_of_a_registered_case(sessions, demo, admin):
+    "Until the case is assigned, its parties are the clerk's to change"
+    clerk = sessions('clerk')
+    persons = admin.model('party.party', 'search',
+        [('party_kind', '=', 'person')], 0, 3, [('id', 'ASC')])
+    case, = clerk.model(CASE, 'create', [_new_case(demo,
+                source='station', station=demo['stations'][0],
+                consent=True, parties=[('create', [
+                            {'role': 'applicant', 'party': persons[0]},
+                            {'role': 'respondent', 'party': persons[1]},
+                            ])])])
+    clerk.model(CASE, 'register', [case])
+    line, = clerk.model('court.mediation.case.party', 'create', [{
+                'case': case, 'role': 'third', 'party': persons[2]}])
+    clerk.model('court.mediation.case.party', 'write', [line],
+        {'agent': '近亲属'})
+    clerk.model('court.mediation.case.party', 'delete', [line])
+    assert len(_lines(admin, case)['court.mediation.case.party']) == 2
+    # nor may a line move to a case already concluded
+    concluded = clerk.model(CASE, 'search', [('state', '=', 'succeeded')],
+        0, 1, None)
+    assert concluded
+    line = clerk.model('court.mediation.case.party', 'search', [
+            ('case', '=', case)], 0, 1, None)
+    error = _error(lambda: clerk.model('court.mediation.case.party',
+            'write', line, {'case': concluded[0]}))
+    assert error is not None and '收案信息' in error.message, error
+    assert len(_lines(admin, case)['court.mediation.case.party']) == 2
+    clerk.model(CASE, 'write', [case], {'cancel_reason': '测试登记'})
+    clerk.model(CASE, 'cancel', [case])
+
+
 def test_mediator_cannot_read_id_numbers(sessions, demo):
     rpc = sessions('mediator')
     case = sorted(demo['own_cases'])[0]
@@ -465,8 +554,27 @@ def test_mediator_suspension_needs_reason(sessions, demo, admin):
     rpc.model(MEDIATOR, 'write', new, {'state_reason': '暂停测试'})
     rpc.model(MEDIATOR, 'suspend', new)
     changes = admin.model('court.mediator.state_change', 'search_read',
-        [('mediator', '=', new[0])], 0, None, None, ['to_state', 'reason'])
+        [('mediator', '=', new[0])], 0, None, None,
+        ['to_state', 'reason', 'date'])
     assert {c['to_state'] for c in changes} >= {'active', 'suspended'}
+    # the history is the buttons': not written by hand, even by the
+    # roster's administrator or the platform's
+    for login in ['roster', 'admin']:
+        who = admin if login == 'admin' else rpc
+        ids = [c['id'] for c in changes]
+        for method, args in [
+                ('write', [ids, {'reason': '改写'}]),
+                ('create', [[{'mediator': new[0], 'date': changes[0]['date'],
+                                'to_state': 'removed'}]]),
+                ('delete', [ids])]:
+            error = _error(lambda: who.model(
+                    'court.mediator.state_change', method, *args))
+            assert error is not None, (login, method)
+            assert _denied(error) or '状态' in error.message, (
+                login, method, error.message)
+    assert admin.model('court.mediator.state_change', 'search_read',
+        [('mediator', '=', new[0])], 0, None, None,
+        ['to_state', 'reason', 'date']) == changes
 
 
 def test_workflow_fields_not_writable(sessions, demo):

@@ -841,6 +841,18 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
         return cases
 
 
+def _check_case_states(lines, values, states, message):
+    """Raise `message` unless the case of every line (and the case the
+    lines move to) is in one of `states`"""
+    Case = Pool().get('court.mediation.case')
+    cases = {l.case for l in lines}
+    if values and values.get('case'):
+        cases.add(Case(values['case']))
+    for case in cases:
+        if case.state not in states:
+            raise CaseError(gettext(message, case=case.rec_name))
+
+
 class CaseParty(ModelSQL, ModelView):
     "Mediation Case Party"
     __name__ = 'court.mediation.case.party'
@@ -870,6 +882,16 @@ class CaseParty(ModelSQL, ModelView):
     def default_role():
         return 'applicant'
 
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        """The parties are part of the intake: a client changes them only
+        while the case is a draft or registered (as through the case)"""
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        if external:
+            _check_case_states(lines, values, ('draft', 'registered'),
+                'court_mediation.msg_case_intake_fixed')
+
 
 class Assignment(ModelSQL, ModelView):
     "Mediation Case Assignment"
@@ -889,6 +911,17 @@ class Assignment(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.case, Index.Equality())))
         cls._order = [('date', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def check_modification(cls, mode, assignments, values=None,
+            external=False):
+        "The assignments are the history of 派案 and 改派: never by hand"
+        super().check_modification(
+            mode, assignments, values=values, external=external)
+        if external:
+            raise CaseError(gettext(
+                    'court_mediation.msg_case_workflow_fields',
+                    fields=cls.__names__()['model']))
 
 
 class Session(ModelSQL, ModelView):
@@ -940,6 +973,17 @@ class Session(ModelSQL, ModelView):
                 raise CaseError(gettext(
                         'court_mediation.msg_session_duration',
                         case=case.rec_name))
+
+    @classmethod
+    def check_modification(cls, mode, sessions, values=None,
+            external=False):
+        """A session is removed only while its case is in mediation
+        (recording and changing one is checked by validate_fields)"""
+        super().check_modification(
+            mode, sessions, values=values, external=external)
+        if external and mode == 'delete':
+            _check_case_states(sessions, None, ('assigned', 'mediating'),
+                'court_mediation.msg_session_state')
 
     @classmethod
     def on_modification(cls, mode, sessions, field_names=None):

@@ -390,6 +390,18 @@ class MediatorStateChange(ModelSQL, ModelView):
                 (t.date, Index.Range())))
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
 
+    @classmethod
+    def check_modification(cls, mode, changes, values=None,
+            external=False):
+        """The history is written by the buttons (activate, suspend,
+        remove) only: the access to the mediator, which the history shares
+        (__access__), would let the roster administrator write it"""
+        super().check_modification(
+            mode, changes, values=values, external=external)
+        if external:
+            raise MediatorError(gettext(
+                    'court_mediation.msg_mediator_state_workflow'))
+
 
 class MediatorAppointment(ModelSQL, ModelView):
     "Mediator Appointment"
