@@ -17,8 +17,9 @@ Phases, each a pytest run:
     ./court test sqlite browser  # some phases
     ./court test -- -k access    # extra pytest arguments after --
 
-Exits non-zero when any test fails, and ends with one line
-``N passed, N failed, N skipped``.
+Exits non-zero when any test fails, or when a phase passed no test at all
+(every test skipped: no browser, no database) unless tests were selected
+after ``--``; ends with one line ``N passed, N failed, N skipped``.
 """
 import os
 import shutil
@@ -42,8 +43,9 @@ def _cross_tests(backend):
     if backend == 'sqlite':
         tests = [t for t in tests if not t.endswith('test_multiprocess.py')]
     else:
-        # translations do not depend on the backend
-        tests = [t for t in tests if not t.endswith('test_translations.py')]
+        # translations and the runner's verdict do not depend on the backend
+        tests = [t for t in tests if not t.endswith(
+                ('test_translations.py', 'test_runtests.py'))]
     return tests
 
 
@@ -148,6 +150,13 @@ def main(argv=None):
     print(f"{total['passed']} passed, {total['failed']} failed, "
         f"{total['skipped']} skipped")
     failed = total['failed'] or any(code not in (0, 5) for *_, code in results)
+    # a phase whose tests were all skipped (no browser, no PostgreSQL, a
+    # module not found) proves nothing: unless tests were selected
+    # (arguments after --), it fails the run
+    empty = [name for name, counts, *_ in results if not counts['passed']]
+    if empty and not extra:
+        print(f"no test passed in: {', '.join(empty)}")
+        failed = True
     return 1 if failed or not total['passed'] else 0
 
 

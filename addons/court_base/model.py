@@ -87,8 +87,9 @@ class RegisteredMixin:
 
     @classmethod
     def history_of(cls, record):
-        """Return [(date, user name, {field: value})] of the record's
-        revisions, oldest first."""
+        """Return [(date, user name)] of the record's revisions, oldest
+        first (the values of a revision are read with the `_datetime`
+        context)."""
         pool = Pool()
         User = pool.get('res.user')
         table = cls.__table_history__()
