@@ -379,6 +379,57 @@ def test_mediator_cannot_read_id_numbers(sessions, demo):
     assert clerk.model(CASE, 'read', [case], ['parties.party.id_number'])
 
 
+NOTES_READERS = {'mediator', 'filing', 'judge'}
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_session_notes_for_who_mediates(sessions, demo, admin, role, court):
+    """A session's notes are read by mediators, filing officers and judges
+    only; the others see the session without them, and cannot search,
+    export or write them"""
+    rpc = sessions(role, court)
+    ids = rpc.model('court.mediation.session', 'search', [], 0, 1,
+        [('id', 'ASC')])
+    assert ids, role
+    row, = rpc.model('court.mediation.session', 'read', ids,
+        ['date', 'mode', 'case'])
+    assert row['mode'] and row['case']
+    readers = role in NOTES_READERS
+    logged = admin.model('court.export.log', 'search_count',
+        [('user', '=', rpc.user_id)])
+    for call in [
+            lambda: rpc.model('court.mediation.session', 'read', ids,
+                ['notes']),
+            lambda: rpc.model(CASE, 'read', [row['case']],
+                ['sessions.notes']),
+            lambda: rpc.model('court.mediation.session', 'search',
+                [('notes', 'ilike', '%调解%')], 0, 1, None),
+            lambda: rpc.model('court.mediation.session', 'export_data', ids,
+                ['date', 'notes']),
+            lambda: rpc.model(CASE, 'export_data', [row['case']],
+                ['number', 'sessions/notes']),
+            ]:
+        error = _error(call)
+        if readers:
+            assert error is None, (role, error)
+        else:
+            assert _denied(error), (role, error)
+    # the session form leaves the field out for who may not read it
+    view = rpc.model('court.mediation.session', 'fields_view_get', None,
+        'form')
+    assert ('notes' in view['fields']) == readers, role
+    # the readers' exports of notes are logged, as personal data
+    assert admin.model('court.export.log', 'search_count',
+        [('user', '=', rpc.user_id)]) == logged + (2 if readers else 0)
+    if not readers:
+        before = admin.model('court.mediation.session', 'read', ids,
+            ['notes'])
+        assert _error(lambda: rpc.model('court.mediation.session', 'write',
+                ids, {'notes': '改写'})) is not None
+        assert admin.model('court.mediation.session', 'read', ids,
+            ['notes']) == before
+
+
 def _new_case(demo, **values):
     return {
         'company': demo['court'],

@@ -927,6 +927,8 @@ class Assignment(ModelSQL, ModelView):
 class Session(ModelSQL, ModelView):
     "Mediation Session"
     __name__ = 'court.mediation.session'
+    # the mediator's notes: exports of them are logged (court.export.log)
+    _sensitive_fields = {'notes'}
     case = fields.Many2One(
         'court.mediation.case', "Case", required=True, ondelete='CASCADE')
     date = fields.Date("Date", required=True)
