@@ -430,6 +430,10 @@ def test_session_notes_for_who_mediates(sessions, demo, admin, role, court):
             ['notes']) == before
 
 
+def number_of(rpc, case):
+    return rpc.model(CASE, 'read', [case], ['number'])[0]['number']
+
+
 def _new_case(demo, **values):
     return {
         'company': demo['court'],
@@ -535,6 +539,18 @@ def test_case_workflow_by_roles(sessions, demo, admin):
     filing.model(CASE, 'write', [case],
         {'complexity': 'simple', 'mediator': mediator})
     filing.model(CASE, 'assign', [case])
+    # a text message to the mediator's mobile, kept in court.sms, which
+    # only the administrator reads
+    mobile = admin.model(MEDIATOR, 'read', [mediator],
+        ['party.mobile_number'])[0]['party.']['mobile_number']
+    sms, = admin.model('court.sms', 'search_read', [
+            ('origin', '=', f'{CASE},{case}')], 0, None, None,
+        ['number', 'state', 'text'])
+    assert sms['number'] == mobile and sms['state'] == 'sent', sms
+    assert number_of(clerk, case) in sms['text'] and '已分派给您' in sms['text']
+    for rpc in [clerk, filing, mediator_rpc]:
+        assert _denied(_error(lambda: rpc.model('court.sms', 'search', [],
+                    0, 1, None)))
     # now the mediator sees it and holds a session
     assert case in mediator_rpc.model(CASE, 'search', [], 0, None, None)
     mediator_rpc.model('court.mediation.session', 'create', [{

@@ -349,6 +349,22 @@ def test_workflow_by_roles(sessions, demo, admin):
         {'handling_note': '已约谈被执行人。', 'reply_text': '已督促履行。'})
     judge.model(PETITION, 'handle', [petition])
     judge.model(PETITION, 'reply', [petition])
+    # the petitioners with a mobile number were told by text message of
+    # the registration and of the reply (court.sms)
+    parties = [p['party'] for p in admin.model(
+            'court.petition.petitioner', 'search_read',
+            [('petition', '=', petition)], 0, None, None, ['party'])]
+    mobiles = sorted(p['mobile_number'] for p in admin.model(
+            'party.party', 'read', parties, ['mobile_number'])
+        if p['mobile_number'])
+    assert mobiles
+    texts = admin.model('court.sms', 'search_read', [
+            ('origin', '=', f'{PETITION},{petition}')], 0, None,
+        [('id', 'ASC')], ['number', 'text', 'state'])
+    assert sorted(t['number'] for t in texts) == sorted(mobiles * 2), texts
+    assert all(row['number'] in t['text'] for t in texts), texts
+    assert any('已登记' in t['text'] for t in texts)
+    assert any('已答复' in t['text'] for t in texts)
     # one extension; a second is refused
     officer.model(PETITION, 'write', [petition],
         {'extension_days': 10, 'extension_reason': '等待评估结果'})

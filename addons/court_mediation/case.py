@@ -24,7 +24,7 @@ from trytond.model import (
     Index, ModelSingleton, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.court_base import workday
 from trytond.modules.court_base.model import CourtMixin, RegisteredMixin
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
@@ -696,9 +696,20 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
         if notifications:
             with without_check_access():
                 Notification.create(notifications)
-
-    @classmethod
-    @ModelView.button_action('court_mediation.wizard_case_reassign')
+        # and a text message to the mediator's mobile (court.sms)
+        Sms = pool.get('court.sms')
+        Sms.send([{
+                    'number': case.mediator.party.mobile_number,
+                    'party': case.mediator.party.id,
+                    'company': case.company.id,
+                    'origin': str(case),
+                    'text': gettext('court_mediation.msg_sms_assigned',
+                        court=case.company.rec_name, case=case.rec_name,
+                        type=case.dispute_type.rec_name,
+                        deadline=case.deadline or ''),
+                    } for case in cases
+                if case.mediator and case.mediator.party
+                and case.mediator.party.mobile_number])
     def reassign(cls, cases):
         pass
 
@@ -1053,3 +1064,11 @@ class Reassign(Wizard):
                         } for c in cases])
         Case._notify_mediator(cases)
         return 'end'
+
+
+class Sms(metaclass=PoolMeta):
+    __name__ = 'court.sms'
+
+    @classmethod
+    def _origin_models(cls):
+        return super()._origin_models() + ['court.mediation.case']

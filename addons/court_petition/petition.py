@@ -25,7 +25,7 @@ from trytond.model import (
     Index, ModelSingleton, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.court_base import workday
 from trytond.modules.court_base.model import CourtMixin, RegisteredMixin
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import (
@@ -977,6 +977,7 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
         cls.set_clocks(petitions, config)
         cls.save(petitions)
         cls._register(petitions)
+        cls._sms_petitioners(petitions, 'court_petition.msg_sms_registered')
 
     @classmethod
     @Workflow.transition('registered')
@@ -1110,6 +1111,7 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
             petition.reply_date = today
         cls.save(petitions)
         cls._reply(petitions)
+        cls._sms_petitioners(petitions, 'court_petition.msg_sms_replied')
 
     @classmethod
     @Workflow.transition('replied')
@@ -1327,6 +1329,27 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
         if vlist:
             with without_check_access():
                 Notification.create(vlist)
+
+    @classmethod
+    def _sms_petitioners(cls, petitions, message):
+        "A text message to each petitioner with a mobile number (court.sms)"
+        Sms = Pool().get('court.sms')
+        messages = []
+        for petition in petitions:
+            for petitioner in petition.petitioners:
+                party = petitioner.party
+                if party and party.mobile_number:
+                    messages.append({
+                            'number': party.mobile_number,
+                            'party': party.id,
+                            'company': petition.company.id,
+                            'origin': str(petition),
+                            'text': gettext(message,
+                                court=petition.company.rec_name,
+                                petition=petition.rec_name,
+                                received=petition.received_date or ''),
+                            })
+        Sms.send(messages)
 
     @classmethod
     def _notify_court_officers(cls, petitions, message):
@@ -1650,3 +1673,10 @@ class Escalation(CourtMixin, ModelSQL, ModelView):
                 raise PetitionError(gettext(
                         'court_petition.msg_escalation_future'))
 
+
+class Sms(metaclass=PoolMeta):
+    __name__ = 'court.sms'
+
+    @classmethod
+    def _origin_models(cls):
+        return super()._origin_models() + ['court.petition']

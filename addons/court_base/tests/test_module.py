@@ -43,6 +43,55 @@ class CourtBaseTestCase(ModuleTestCase):
         self.assertTrue(all(user for _, user in history))
 
 
+    @with_transaction()
+    def test_sms(self):
+        """Text messages go through the configured gateway and are kept;
+        a failing gateway is recorded, never raised; no valid number, no
+        message"""
+        from unittest.mock import patch
+
+        from trytond.config import config
+        from trytond.pool import Pool
+        Sms = Pool().get('court.sms')
+        sent = Sms.send([
+                {'number': '+86 138-0013-8000', 'text': '测试短信'},
+                {'number': '12345', 'text': '无效号码'},
+                {'number': None, 'text': '无号码'},
+                ])
+        self.assertEqual([(m.number, m.state, m.gateway) for m in sent],
+            [('13800138000', 'sent', 'logging')])
+        with patch.object(config, 'get', side_effect=lambda section, option,
+                    default=None: (__name__ + ':FailingGateway'
+                    if (section, option) == ('court', 'sms_gateway')
+                    else default)):
+            failed, = Sms.send([{'number': '13800138000', 'text': '失败'}])
+            self.assertEqual(failed.state, 'failed')
+            self.assertIn('网关不可用', failed.error)
+            self.assertEqual(failed.gateway, 'FailingGateway')
+        with patch.object(config, 'get', side_effect=lambda section, option,
+                    default=None: (__name__ + ':RecordingGateway'
+                    if (section, option) == ('court', 'sms_gateway')
+                    else default)):
+            message, = Sms.send([{'number': '13900139000', 'text': '送达'}])
+        self.assertEqual((message.state, message.reference), ('sent', 'R1'))
+        self.assertEqual(RecordingGateway.sent, [('13900139000', '送达')])
+        self.assertEqual(Sms.search_count([]), 3)
+
+
+class FailingGateway:
+    def send(self, number, text):
+        raise RuntimeError('网关不可用')
+
+
+class RecordingGateway:
+    name = 'recording'
+    sent = []
+
+    def send(self, number, text):
+        self.sent.append((number, text))
+        return 'R%s' % len(self.sent)
+
+
 class ValidatorsTestCase(unittest.TestCase):
     "Validators need no database"
 
