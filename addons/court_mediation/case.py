@@ -710,6 +710,9 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                     } for case in cases
                 if case.mediator and case.mediator.party
                 and case.mediator.party.mobile_number])
+
+    @classmethod
+    @ModelView.button_action('court_mediation.wizard_case_reassign')
     def reassign(cls, cases):
         pass
 
