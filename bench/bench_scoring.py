@@ -72,6 +72,8 @@ def main(argv=None):
     parser.add_argument('--mediators', type=int, default=100_000)
     parser.add_argument('--courts', type=int, default=196)
     parser.add_argument('--repeat', type=int, default=5)
+    parser.add_argument('--profile', type=int, default=0, metavar='N',
+        help="profile one province evaluation, print the N costliest calls")
     parser.add_argument('--quick', action='store_true',
         help="10^5 cases, 10^4 mediators, 3 repeats")
     args = parser.parse_args(argv)
@@ -189,6 +191,13 @@ WHERE c.court_level = 'basic' AND k.source IN ('reported', 'mixed')
             base()
             report(f"evaluation, {label}", timed(evaluate, args.repeat),
                 timed(base, args.repeat))
+            if args.profile and len(scope) > 1:
+                import cProfile
+                import pstats
+                profile = cProfile.Profile()
+                profile.runcall(evaluate)
+                pstats.Stats(profile).sort_stats('cumulative').print_stats(
+                    args.profile)
 
         from trytond.modules.court_scoring.excel import ranking_xlsx
         evaluations = Evaluation.search([('scheme', '=', scheme.id),

@@ -98,6 +98,29 @@ class Company(metaclass=PoolMeta):
         return sorted(cls.court_and_subordinates(courts))
 
     @classmethod
+    def subordinates_of(cls, court_ids):
+        """Return {court id: [the court's id and the ids of every court
+        below it]} for each of court_ids, from one query (the court tree
+        is small; court_and_subordinates asks once a court)"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.id, table.superior))
+        children = {}
+        for id_, superior in cursor:
+            children.setdefault(superior, []).append(id_)
+        result = {}
+        for court in court_ids:
+            ids, todo = [], [court]
+            while todo:
+                current = todo.pop()
+                if current in ids:
+                    continue    # a loop (refused on write, but be safe)
+                ids.append(current)
+                todo.extend(children.get(current, []))
+            result[court] = sorted(ids)
+        return result
+
+    @classmethod
     def court_and_subordinates(cls, court_ids):
         "Return the ids of the courts and of every court below them"
         if not court_ids:

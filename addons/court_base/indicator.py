@@ -16,6 +16,16 @@ below them.  ``start`` and ``end`` are inclusive dates.
 
 Each feature module extends ``court.indicator`` (``metaclass=PoolMeta``)
 and adds its codes to ``_providers()``: ``{code: (method name, description)}``.
+
+Many courts at once (an evaluation of a province)::
+
+    results = Indicator.compute_many('B6', [court_id, …], start, end)
+
+returns ``{court_id: IndicatorResult}``, each court with the courts below
+it, equal to ``compute`` court by court.  A code listed in ``_batched()``
+has a method that also accepts ``{key: [court ids]}`` and then answers
+``{key: IndicatorResult}`` from one query; the others are called once a
+court.
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -56,8 +66,29 @@ class Indicator(Model):
         return {}
 
     @classmethod
+    def _batched(cls):
+        "The codes whose method computes many groups of courts at once"
+        return set()
+
+    @classmethod
     def codes(cls):
         return sorted(cls._providers())
+
+    @classmethod
+    def compute_many(cls, code, courts, start, end, **filters):
+        """Return {court id: IndicatorResult} of code for each of courts,
+        each with the courts below it (as compute, court by court)"""
+        providers = cls._providers()
+        if code not in providers:
+            raise IndicatorError(gettext(
+                    'court_base.msg_indicator_unknown', code=code))
+        Company = Pool().get('company.company')
+        groups = Company.subordinates_of([int(c) for c in courts])
+        method = getattr(cls, providers[code][0])
+        if code in cls._batched():
+            return method(groups, start, end, **filters)
+        return {court: method(ids, start, end, **filters)
+            for court, ids in groups.items()}
 
     @classmethod
     def compute(cls, code, courts, start, end, **filters):

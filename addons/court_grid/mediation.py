@@ -191,16 +191,28 @@ class Indicator(metaclass=PoolMeta):
         """The mediation figures may be cut by grid area (``area``: a
         county, township, village or cell, with the areas below it) and by
         point (``point``: the case's station)."""
+        compute = super().compute
+        return cls._grid_cut(compute, code, courts, start, end, filters)
+
+    @classmethod
+    def compute_many(cls, code, courts, start, end, **filters):
+        "The same cuts, for many courts at once"
+        compute = super().compute_many
+        return cls._grid_cut(compute, code, courts, start, end, filters)
+
+    @classmethod
+    def _grid_cut(cls, compute, code, courts, start, end, filters):
         from .indicator import GRID_CODES
         if code in GRID_CODES:
-            return super().compute(code, courts, start, end, **filters)
+            return compute(code, courts, start, end, **filters)
+        filters = dict(filters)
         area = filters.pop('area', None)
         point = filters.pop('point', None)
         if point is not None:
             filters['station'] = point
         with Transaction().set_context(court_grid_area=(
                     int(area) if area is not None else None)):
-            return super().compute(code, courts, start, end, **filters)
+            return compute(code, courts, start, end, **filters)
 
     @classmethod
     def _mediation_case_where(cls, case, court_ids, **filters):

@@ -11,13 +11,14 @@ from collections import defaultdict
 from decimal import Decimal
 
 from sql import Literal, Null
-from sql.aggregate import Count, Sum
+from sql.aggregate import Count
 from sql.conditionals import Case
 from sql.functions import Extract, Round
 from sql.operators import Equal, Exists
 
 from trytond.modules.court_base.indicator import IndicatorResult, ratio
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import reduce_ids
 from trytond.transaction import Transaction
 
 CASE_MODEL = 'court.mediation.case'
@@ -112,7 +113,8 @@ class Indicator(metaclass=PoolMeta):
     def _mediation_case_where(cls, case, court_ids, station=None,
             mediator=None, dispute_type=None):
         "The condition every case-based figure starts from"
-        where = (case.company.in_(list(court_ids))
+        # ranges of consecutive ids: a province's courts in few parameters
+        where = (reduce_ids(case.company, list(court_ids))
             & ~case.state.in_(EXCLUDED_STATES))
         if station is not None:
             where &= case.station == _id(station)
@@ -157,75 +159,111 @@ class Indicator(metaclass=PoolMeta):
             & (case.concluded_date <= end))
 
     @classmethod
+    def _batched(cls):
+        return super()._batched() | {'B5N', 'B6', 'B7', 'B8', 'B9', 'B10',
+            'B11', 'B12', 'B16M', 'B18'}
+
+    @staticmethod
+    def _mediation_groups(court_ids):
+        """(groups, all ids, {company: [keys]}) of court_ids: a list of
+        ids (one group, key None) or {key: ids} (a batch)"""
+        groups = court_ids if isinstance(court_ids, dict) else {
+            None: court_ids}
+        keys_of = defaultdict(list)
+        for key, ids in groups.items():
+            for id_ in set(ids or []):
+                keys_of[id_].append(key)
+        return groups, sorted(keys_of), keys_of
+
+    @staticmethod
+    def _mediation_answer(court_ids, results):
+        "results ({key: result}) as asked: a dict for a batch, else one"
+        return results if isinstance(court_ids, dict) else results[None]
+
+    @classmethod
     def _mediation_count(cls, code, court_ids, start, end, population,
-            numerator=None, unit='ratio', filters=None):
+            numerator=None, unit='ratio', filters=None, by=None):
         """Count the concluded cases of the period matching population
         (a function of the case and dispute type tables), and among them
         those matching numerator; return the IndicatorResult.
-        Without numerator, the figure is the count of the population."""
-        if not court_ids:
+        Without numerator, the figure is the count of the population.
+        `by` (a column of the same tables) adds details['by_domain']:
+        {value: (numerator, denominator)}.  court_ids may be a batch
+        ({key: ids}): one query, {key: IndicatorResult}."""
+        groups, all_ids, keys_of = cls._mediation_groups(court_ids)
+        found = {key: ([], [], defaultdict(lambda: [0, 0]))
+            for key in groups}
+        if all_ids:
+            case, dispute_type, from_ = cls._mediation_tables()
+            where = (cls._mediation_case_where(case, all_ids,
+                    **(filters or {}))
+                & cls._mediation_concluded(case, start, end))
+            if population is not None:
+                where &= population(case, dispute_type)
+            columns = [case.company, case.id]
+            columns.append(Case((numerator(case, dispute_type), 1), else_=0)
+                if numerator is not None else Literal(0))
+            columns.append(by(case, dispute_type) if by is not None
+                else Literal(None))
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*from_.select(*columns, where=where,
+                    order_by=[case.id]))
+            for company, id_, selected, value in cursor:
+                for key in keys_of[company]:
+                    ids, numerator_ids, by_value = found[key]
+                    ids.append(id_)
+                    if selected:
+                        numerator_ids.append(id_)
+                    if by is not None and value is not None:
+                        by_value[value][1] += 1
+                        if selected:
+                            by_value[value][0] += 1
+        results = {}
+        for key, (ids, numerator_ids, by_value) in found.items():
             if numerator is None:
-                return IndicatorResult(code=code, value=0, numerator=0,
-                    unit='count', model=CASE_MODEL)
-            return IndicatorResult(code=code, value=None, numerator=0,
-                denominator=0, unit=unit, model=CASE_MODEL)
-        case, dispute_type, from_ = cls._mediation_tables()
-        where = (cls._mediation_case_where(case, court_ids, **filters)
-            & cls._mediation_concluded(case, start, end))
-        if population is not None:
-            where &= population(case, dispute_type)
-        cursor = Transaction().connection.cursor()
-        if numerator is None:
-            cursor.execute(*from_.select(
-                    Count(case.id), where=where))
-            count, = cursor.fetchone()
-            cursor.execute(*from_.select(
-                    case.id, where=where, order_by=[case.id]))
-            ids = [r[0] for r in cursor]
-            return IndicatorResult(
-                code=code, value=int(count), numerator=int(count),
-                unit='count', model=CASE_MODEL, record_ids=ids)
-        flag = Case((numerator(case, dispute_type), 1), else_=0)
-        cursor.execute(*from_.select(
-                Sum(flag), Count(case.id), where=where))
-        num, den = cursor.fetchone()
-        num, den = int(num or 0), int(den or 0)
-        cursor.execute(*from_.select(
-                case.id, flag, where=where, order_by=[case.id]))
-        ids, numerator_ids = [], []
-        for id_, selected in cursor:
-            ids.append(id_)
-            if selected:
-                numerator_ids.append(id_)
-        return IndicatorResult(
-            code=code, value=ratio(num, den), numerator=num,
-            denominator=den, unit=unit, model=CASE_MODEL, record_ids=ids,
-            details={'numerator_ids': numerator_ids})
+                result = IndicatorResult(code=code, value=len(ids),
+                    numerator=len(ids), unit='count', model=CASE_MODEL,
+                    record_ids=ids)
+            else:
+                num, den = len(numerator_ids), len(ids)
+                result = IndicatorResult(code=code, value=ratio(num, den),
+                    numerator=num, denominator=den, unit=unit,
+                    model=CASE_MODEL, record_ids=ids,
+                    details={'numerator_ids': numerator_ids})
+                if by is not None and groups[key]:
+                    result.details['by_domain'] = {
+                        value: tuple(counts)
+                        for value, counts in by_value.items()}
+            results[key] = result
+        return cls._mediation_answer(court_ids, results)
 
     @classmethod
     def mediation_b5_prelitigation_cases(cls, court_ids, start, end,
             station=None, mediator=None, dispute_type=None):
         "B5N: registered pre-litigation cases, accepted in [start, end]"
-        if not court_ids:
-            return IndicatorResult(code='B5N', value=0, numerator=0,
-                unit='count', model=CASE_MODEL)
-        case = Pool().get(CASE_MODEL).__table__()
-        where = (cls._mediation_case_where(case, court_ids,
-                station=station, mediator=mediator,
-                dispute_type=dispute_type)
-            & (case.accepted_date >= start)
-            & (case.accepted_date <= end))
-        if cls._mediation_non_prelitigation_sources:
-            where &= ~case.source.in_(
-                list(cls._mediation_non_prelitigation_sources))
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*case.select(Count(case.id), where=where))
-        count, = cursor.fetchone()
-        cursor.execute(*case.select(case.id, where=where, order_by=[case.id]))
-        ids = [r[0] for r in cursor]
-        return IndicatorResult(code='B5N', value=int(count),
-            numerator=int(count), unit='count', model=CASE_MODEL,
-            record_ids=ids)
+        groups, all_ids, keys_of = cls._mediation_groups(court_ids)
+        found = {key: [] for key in groups}
+        if all_ids:
+            case = Pool().get(CASE_MODEL).__table__()
+            where = (cls._mediation_case_where(case, all_ids,
+                    station=station, mediator=mediator,
+                    dispute_type=dispute_type)
+                & (case.accepted_date >= start)
+                & (case.accepted_date <= end))
+            if cls._mediation_non_prelitigation_sources:
+                where &= ~case.source.in_(
+                    list(cls._mediation_non_prelitigation_sources))
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*case.select(case.company, case.id, where=where,
+                    order_by=[case.id]))
+            for company, id_ in cursor:
+                for key in keys_of[company]:
+                    found[key].append(id_)
+        return cls._mediation_answer(court_ids, {
+                key: IndicatorResult(code='B5N', value=len(ids),
+                    numerator=len(ids), unit='count', model=CASE_MODEL,
+                    record_ids=ids)
+                for key, ids in found.items()})
 
     @classmethod
     def mediation_b6_success(cls, court_ids, start, end, **filters):
@@ -253,26 +291,30 @@ class Indicator(metaclass=PoolMeta):
         concluded in [start, end].  The day difference is computed in SQL
         from the epochs of both dates (PostgreSQL and SQLite), rounded per
         case (a daylight-saving hour on SQLite's local epoch)."""
-        if not court_ids:
-            return IndicatorResult(code='B9', value=None, numerator=0,
-                denominator=0, unit='days', model=CASE_MODEL)
-        case, _, from_ = cls._mediation_tables()
-        where = (cls._mediation_case_where(case, court_ids, **filters)
-            & cls._mediation_concluded(case, start, end)
-            & (case.accepted_date != Null))
-        days = Round((Extract('EPOCH', case.concluded_date)
-                - Extract('EPOCH', case.accepted_date)) / 86400.0)
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*from_.select(
-                Sum(days), Count(case.id), where=where))
-        total, count = cursor.fetchone()
-        total, count = int(round(total or 0)), int(count or 0)
-        cursor.execute(*from_.select(
-                case.id, where=where, order_by=[case.id]))
-        ids = [r[0] for r in cursor]
-        return IndicatorResult(code='B9', value=ratio(total, count),
-            numerator=total, denominator=count, unit='days',
-            model=CASE_MODEL, record_ids=ids)
+        groups, all_ids, keys_of = cls._mediation_groups(court_ids)
+        found = {key: ([], []) for key in groups}
+        if all_ids:
+            case, _, from_ = cls._mediation_tables()
+            where = (cls._mediation_case_where(case, all_ids, **filters)
+                & cls._mediation_concluded(case, start, end)
+                & (case.accepted_date != Null))
+            days = Round((Extract('EPOCH', case.concluded_date)
+                    - Extract('EPOCH', case.accepted_date)) / 86400.0)
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*from_.select(case.company, case.id, days,
+                    where=where, order_by=[case.id]))
+            for company, id_, value in cursor:
+                for key in keys_of[company]:
+                    found[key][0].append(id_)
+                    found[key][1].append(value or 0)
+        results = {}
+        for key, (ids, values) in found.items():
+            total, count = int(round(sum(values))), len(ids)
+            results[key] = IndicatorResult(code='B9',
+                value=ratio(total, count), numerator=total,
+                denominator=count, unit='days', model=CASE_MODEL,
+                record_ids=ids)
+        return cls._mediation_answer(court_ids, results)
 
     @classmethod
     def mediation_b10_remote(cls, court_ids, start, end, **filters):
@@ -294,26 +336,12 @@ class Indicator(metaclass=PoolMeta):
 
     @classmethod
     def mediation_b12_key_domain(cls, court_ids, start, end, **filters):
-        "B12: key-domain cases succeeded ÷ key-domain cases concluded"
-        result = cls._mediation_count('B12', court_ids, start, end,
+        """B12: key-domain cases succeeded ÷ key-domain cases concluded,
+        with the same figure per key domain (details['by_domain'])"""
+        return cls._mediation_count('B12', court_ids, start, end,
             lambda c, t: t.key_domain != Null,
-            lambda c, t: c.state == 'succeeded', filters=filters)
-        if court_ids:
-            # the same figure per key domain
-            case, dispute_type, from_ = cls._mediation_tables()
-            where = (cls._mediation_case_where(case, court_ids, **filters)
-                & cls._mediation_concluded(case, start, end)
-                & (dispute_type.key_domain != Null))
-            cursor = Transaction().connection.cursor()
-            cursor.execute(*from_.select(
-                    dispute_type.key_domain,
-                    Sum(Case((case.state == 'succeeded', 1), else_=0)),
-                    Count(case.id),
-                    where=where, group_by=[dispute_type.key_domain]))
-            result.details['by_domain'] = {
-                domain: (int(num or 0), int(den))
-                for domain, num, den in cursor}
-        return result
+            lambda c, t: c.state == 'succeeded', filters=filters,
+            by=lambda c, t: t.key_domain)
 
     @classmethod
     def mediation_b16_resolved(cls, court_ids, start, end, **filters):

@@ -512,6 +512,7 @@ class ValueSource:
         self.reported = {}
         self.sums = {}
         self.cache = {}
+        self.computed = {}
         codes = {i.code for s in scheme.sections for it in s.items
             for i in it.indicators}
         count_codes = [c.code for c in codes if c.unit == 'count'
@@ -521,6 +522,23 @@ class ValueSource:
                 self.reported[basis] = Reported.find(courts, start, end)
                 self.sums[basis] = Reported.sum_within(
                     courts, start, end, count_codes) if count_codes else {}
+
+    def _computed(self, code, start, end, court):
+        """The IndicatorResult of code for court: computed for every court
+        of the batch at once (court.indicator.compute_many), the first
+        time one of them asks"""
+        key = (code.id, start, end)
+        results = self.computed.get(key)
+        if results is None:
+            courts = self.courts if court in self.courts else [court]
+            results = self.computed[key] = self.Indicator.compute_many(
+                code.indicator_code, courts, start, end,
+                **code.filter_values)
+        if court not in results:
+            results.update(self.Indicator.compute_many(
+                    code.indicator_code, [court], start, end,
+                    **code.filter_values))
+        return results[court]
 
     def _raw(self, court, code, basis):
         "FoundValue of code (a court.scoring.code) for court in basis period"
@@ -532,8 +550,7 @@ class ValueSource:
         notes = []
         if code.source in {'computed', 'mixed'}:
             if code.indicator_code in self.providers:
-                result = self.Indicator.compute(code.indicator_code, [court],
-                    start, end, **code.filter_values)
+                result = self._computed(code, start, end, court)
                 if result.value is not None:
                     value = Decimal(result.value)
                     if result.unit == 'ratio':

@@ -8,6 +8,8 @@ daily cron included): the points and the reason are the evaluation's; the
 cause, the measure, who answers for it and by when are the court's words
 and survive recomputations.  An item that scores again is marked
 resolved, not deleted."""
+from collections import defaultdict
+
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
@@ -89,48 +91,53 @@ class Shortfall(ModelSQL, ModelView):
         ids = [e.id for e in evaluations]
         if not ids:
             return
+        names = ['name', 'max_points', 'points', 'status', 'reason']
         with without_check_access():
-            existing = {(s.evaluation.id, s.code): s
-                for s in cls.search([('evaluation', 'in', ids)])}
+            # read as rows: a province's evaluation syncs thousands
+            existing = {(r['evaluation'], r['code']): r
+                for r in cls.search_read([('evaluation', 'in', ids)],
+                    fields_names=['evaluation', 'code', 'state', *names])}
             seen = set()
-            to_create, to_write = [], []
-            for line in Line.search([
+            to_create = []
+            to_write = defaultdict(list)    # values -> shortfall ids
+            for line in Line.search_read([
                         ('evaluation', 'in', ids),
                         ('status', 'in', list(SHORTFALL_STATUSES)),
-                        ]):
-                key = (line.evaluation.id, line.code)
+                        ], fields_names=['evaluation', 'evaluation.company',
+                        'code', *names]):
+                key = (line['evaluation'], line['code'])
                 seen.add(key)
-                values = {
-                    'name': line.name,
-                    'max_points': line.max_points,
-                    'points': line.points,
-                    'status': line.status,
-                    'reason': line.reason,
-                    }
+                values = {n: line[n] for n in names}
                 record = existing.get(key)
                 if record is None:
                     values.update({
-                            'evaluation': line.evaluation.id,
-                            'company': line.evaluation.company.id,
-                            'code': line.code,
+                            'evaluation': line['evaluation'],
+                            'company': line['evaluation.']['company'],
+                            'code': line['code'],
                             'state': 'open',
                             'found_on': today,
                             })
                     to_create.append(values)
                 else:
-                    if record.state != 'open':
+                    if record['state'] != 'open':
                         values.update({'state': 'open',
                                 'resolved_on': None})
-                    if any(getattr(record, k) != v
-                            for k, v in values.items()):
-                        to_write.extend(([record], values))
+                    if any(record.get(k) != v for k, v in values.items()):
+                        to_write[_frozen(values)].append(record['id'])
+            resolved = _frozen({'state': 'resolved', 'resolved_on': today})
             for key, record in existing.items():
-                if key not in seen and record.state == 'open':
-                    to_write.extend(([record], {
-                                'state': 'resolved',
-                                'resolved_on': today,
-                                }))
+                if key not in seen and record['state'] == 'open':
+                    to_write[resolved].append(record['id'])
             if to_create:
                 cls.create(to_create)
             if to_write:
-                cls.write(*to_write)
+                args = []
+                for values, record_ids in to_write.items():
+                    args.extend((cls.browse(record_ids), dict(values)))
+                cls.write(*args)
+
+
+def _frozen(values):
+    "values as a key (the same values are written in one call)"
+    return tuple(sorted(values.items()))
+

@@ -362,8 +362,10 @@ class CourtScoringTestCase(ModuleTestCase):
         providers = {c: ('x', '') for c in ['D1', 'D2', 'D3', 'D4', 'D6']}
         with patch.object(Indicator, '_providers',
                     classmethod(lambda cls: providers)), \
-                patch.object(Indicator, 'compute',
-                    classmethod(lambda cls, *a, **k: compute(*a, **k))), \
+                patch.object(Indicator, 'compute_many',
+                    classmethod(lambda cls, code, courts, *a, **k: {
+                            c: compute(code, [c], *a, **k)
+                            for c in courts})), \
                 set_company(a):
             evaluation, = Evaluation.evaluate([a], scheme, 'year', YEAR, 1)
         lines = {l.code: l for l in evaluation.lines}
