@@ -100,22 +100,23 @@ class Company(metaclass=PoolMeta):
     @classmethod
     def subordinates_of(cls, court_ids):
         """Return {court id: [the court's id and the ids of every court
-        below it]} for each of court_ids, from one query (the court tree
-        is small; court_and_subordinates asks once a court)"""
+        below it]} for each of court_ids (an unknown id: []), from one
+        query of the whole court tree, which is small"""
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.select(table.id, table.superior))
-        children = {}
+        children, known = {}, set()
         for id_, superior in cursor:
             children.setdefault(superior, []).append(id_)
+            known.add(id_)
         result = {}
         for court in court_ids:
-            ids, todo = [], [court]
+            ids, todo = set(), [court] if court in known else []
             while todo:
                 current = todo.pop()
                 if current in ids:
                     continue    # a loop (refused on write, but be safe)
-                ids.append(current)
+                ids.add(current)
                 todo.extend(children.get(current, []))
             result[court] = sorted(ids)
         return result
@@ -125,9 +126,8 @@ class Company(metaclass=PoolMeta):
         "Return the ids of the courts and of every court below them"
         if not court_ids:
             return []
-        return [c.id for c in cls.search([
-                    ('superior', 'child_of', list(court_ids), 'superior'),
-                    ])]
+        return sorted(set().union(
+                *cls.subordinates_of(list(court_ids)).values()))
 
 
 def user_court_ids():

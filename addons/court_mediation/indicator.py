@@ -164,16 +164,31 @@ class Indicator(metaclass=PoolMeta):
             'B11', 'B12', 'B16M', 'B18'}
 
     @staticmethod
-    def _mediation_groups(court_ids):
-        """(groups, all ids, {company: [keys]}) of court_ids: a list of
-        ids (one group, key None) or {key: ids} (a batch)"""
-        groups = court_ids if isinstance(court_ids, dict) else {
+    def _mediation_asked(court_ids):
+        "{key: court ids}: a batch as it is, a list as the group None"
+        return court_ids if isinstance(court_ids, dict) else {
             None: court_ids}
+
+    @classmethod
+    def _mediation_rows(cls, court_ids, query):
+        """{key: [rows]} of court_ids, a list of ids (one group, key None)
+        or {key: ids} (a batch): query(all the court ids) runs once and
+        gives an SQL query whose rows start with the case's company; each
+        row goes to every group holding that company, in the query's
+        order.  No court, no query."""
+        groups = cls._mediation_asked(court_ids)
         keys_of = defaultdict(list)
         for key, ids in groups.items():
             for id_ in set(ids or []):
                 keys_of[id_].append(key)
-        return groups, sorted(keys_of), keys_of
+        rows = {key: [] for key in groups}
+        if keys_of:
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*query(sorted(keys_of)))
+            for row in cursor:
+                for key in keys_of[row[0]]:
+                    rows[key].append(row)
+        return rows
 
     @staticmethod
     def _mediation_answer(court_ids, results):
@@ -190,60 +205,48 @@ class Indicator(metaclass=PoolMeta):
         `by` (a column of the same tables) adds details['by_domain']:
         {value: (numerator, denominator)}.  court_ids may be a batch
         ({key: ids}): one query, {key: IndicatorResult}."""
-        groups, all_ids, keys_of = cls._mediation_groups(court_ids)
-        found = {key: ([], [], defaultdict(lambda: [0, 0]))
-            for key in groups}
-        if all_ids:
+        def query(all_ids):
             case, dispute_type, from_ = cls._mediation_tables()
             where = (cls._mediation_case_where(case, all_ids,
                     **(filters or {}))
                 & cls._mediation_concluded(case, start, end))
             if population is not None:
                 where &= population(case, dispute_type)
-            columns = [case.company, case.id]
-            columns.append(Case((numerator(case, dispute_type), 1), else_=0)
-                if numerator is not None else Literal(0))
-            columns.append(by(case, dispute_type) if by is not None
-                else Literal(None))
-            cursor = Transaction().connection.cursor()
-            cursor.execute(*from_.select(*columns, where=where,
-                    order_by=[case.id]))
-            for company, id_, selected, value in cursor:
-                for key in keys_of[company]:
-                    ids, numerator_ids, by_value = found[key]
-                    ids.append(id_)
-                    if selected:
-                        numerator_ids.append(id_)
-                    if by is not None and value is not None:
-                        by_value[value][1] += 1
-                        if selected:
-                            by_value[value][0] += 1
+            return from_.select(case.company, case.id,
+                Case((numerator(case, dispute_type), 1), else_=0)
+                if numerator is not None else Literal(0),
+                by(case, dispute_type) if by is not None else Literal(None),
+                where=where, order_by=[case.id])
         results = {}
-        for key, (ids, numerator_ids, by_value) in found.items():
+        for key, rows in cls._mediation_rows(court_ids, query).items():
+            ids = [r[1] for r in rows]
             if numerator is None:
-                result = IndicatorResult(code=code, value=len(ids),
+                results[key] = IndicatorResult(code=code, value=len(ids),
                     numerator=len(ids), unit='count', model=CASE_MODEL,
                     record_ids=ids)
-            else:
-                num, den = len(numerator_ids), len(ids)
-                result = IndicatorResult(code=code, value=ratio(num, den),
-                    numerator=num, denominator=den, unit=unit,
-                    model=CASE_MODEL, record_ids=ids,
-                    details={'numerator_ids': numerator_ids})
-                if by is not None and groups[key]:
-                    result.details['by_domain'] = {
-                        value: tuple(counts)
-                        for value, counts in by_value.items()}
-            results[key] = result
+                continue
+            numerator_ids = [r[1] for r in rows if r[2]]
+            num, den = len(numerator_ids), len(ids)
+            result = results[key] = IndicatorResult(code=code,
+                value=ratio(num, den), numerator=num, denominator=den,
+                unit=unit, model=CASE_MODEL, record_ids=ids,
+                details={'numerator_ids': numerator_ids})
+            if by is not None and cls._mediation_asked(court_ids)[key]:
+                by_value = defaultdict(lambda: [0, 0])
+                for _, _, selected, value in rows:
+                    if value is not None:
+                        by_value[value][1] += 1
+                        by_value[value][0] += bool(selected)
+                result.details['by_domain'] = {
+                    value: tuple(counts)
+                    for value, counts in by_value.items()}
         return cls._mediation_answer(court_ids, results)
 
     @classmethod
     def mediation_b5_prelitigation_cases(cls, court_ids, start, end,
             station=None, mediator=None, dispute_type=None):
         "B5N: registered pre-litigation cases, accepted in [start, end]"
-        groups, all_ids, keys_of = cls._mediation_groups(court_ids)
-        found = {key: [] for key in groups}
-        if all_ids:
+        def query(all_ids):
             case = Pool().get(CASE_MODEL).__table__()
             where = (cls._mediation_case_where(case, all_ids,
                     station=station, mediator=mediator,
@@ -253,17 +256,14 @@ class Indicator(metaclass=PoolMeta):
             if cls._mediation_non_prelitigation_sources:
                 where &= ~case.source.in_(
                     list(cls._mediation_non_prelitigation_sources))
-            cursor = Transaction().connection.cursor()
-            cursor.execute(*case.select(case.company, case.id, where=where,
-                    order_by=[case.id]))
-            for company, id_ in cursor:
-                for key in keys_of[company]:
-                    found[key].append(id_)
+            return case.select(case.company, case.id, where=where,
+                order_by=[case.id])
         return cls._mediation_answer(court_ids, {
-                key: IndicatorResult(code='B5N', value=len(ids),
-                    numerator=len(ids), unit='count', model=CASE_MODEL,
-                    record_ids=ids)
-                for key, ids in found.items()})
+                key: IndicatorResult(code='B5N', value=len(rows),
+                    numerator=len(rows), unit='count', model=CASE_MODEL,
+                    record_ids=[r[1] for r in rows])
+                for key, rows in cls._mediation_rows(
+                    court_ids, query).items()})
 
     @classmethod
     def mediation_b6_success(cls, court_ids, start, end, **filters):
@@ -291,29 +291,22 @@ class Indicator(metaclass=PoolMeta):
         concluded in [start, end].  The day difference is computed in SQL
         from the epochs of both dates (PostgreSQL and SQLite), rounded per
         case (a daylight-saving hour on SQLite's local epoch)."""
-        groups, all_ids, keys_of = cls._mediation_groups(court_ids)
-        found = {key: ([], []) for key in groups}
-        if all_ids:
+        def query(all_ids):
             case, _, from_ = cls._mediation_tables()
             where = (cls._mediation_case_where(case, all_ids, **filters)
                 & cls._mediation_concluded(case, start, end)
                 & (case.accepted_date != Null))
             days = Round((Extract('EPOCH', case.concluded_date)
                     - Extract('EPOCH', case.accepted_date)) / 86400.0)
-            cursor = Transaction().connection.cursor()
-            cursor.execute(*from_.select(case.company, case.id, days,
-                    where=where, order_by=[case.id]))
-            for company, id_, value in cursor:
-                for key in keys_of[company]:
-                    found[key][0].append(id_)
-                    found[key][1].append(value or 0)
+            return from_.select(case.company, case.id, days, where=where,
+                order_by=[case.id])
         results = {}
-        for key, (ids, values) in found.items():
-            total, count = int(round(sum(values))), len(ids)
+        for key, rows in cls._mediation_rows(court_ids, query).items():
+            total = int(round(sum(r[2] or 0 for r in rows)))
             results[key] = IndicatorResult(code='B9',
-                value=ratio(total, count), numerator=total,
-                denominator=count, unit='days', model=CASE_MODEL,
-                record_ids=ids)
+                value=ratio(total, len(rows)), numerator=total,
+                denominator=len(rows), unit='days', model=CASE_MODEL,
+                record_ids=[r[1] for r in rows])
         return cls._mediation_answer(court_ids, results)
 
     @classmethod

@@ -530,9 +530,8 @@ class ValueSource:
         key = (code.id, start, end)
         results = self.computed.get(key)
         if results is None:
-            courts = self.courts if court in self.courts else [court]
             results = self.computed[key] = self.Indicator.compute_many(
-                code.indicator_code, courts, start, end,
+                code.indicator_code, self.courts, start, end,
                 **code.filter_values)
         if court not in results:
             results.update(self.Indicator.compute_many(
