@@ -13,6 +13,7 @@ Each activated ``court_*`` module may add its own records with a
 foundation, in dependency order, with the ``DemoContext`` below.
 """
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import importlib
@@ -388,9 +389,13 @@ def main(argv=None):
     args = parser.parse_args(argv)
     from trytond import config
     config.update_etc(args.config)
-    logins = generate(args.database, seed=args.seed, scale=args.scale,
-        city=args.city, basic_courts=args.basic_courts,
-        tribunals=args.tribunals, parties=args.parties)
+    # standard output is the list of logins (./court keeps it in
+    # var/db/logins.txt): what the modules' generators print goes to
+    # standard error
+    with contextlib.redirect_stdout(sys.stderr):
+        logins = generate(args.database, seed=args.seed, scale=args.scale,
+            city=args.city, basic_courts=args.basic_courts,
+            tribunals=args.tribunals, parties=args.parties)
     # one line a demo user: court, role, login (tab separated)
     for court, role, login in logins:
         print(f'{court}\t{role}\t{login}')

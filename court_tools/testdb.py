@@ -162,13 +162,18 @@ class DemoDatabase:
                         Path(log.name).read_text()[-3000:])) from None
             yield Server(process, url, self.name)
         finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            stop_group(process)
             log.close()
+
+
+def stop_group(process, timeout=10):
+    "Stop a process started in its own session, and its children"
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def _wait_http(port, process, timeout=60):

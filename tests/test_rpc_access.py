@@ -166,3 +166,48 @@ def test_users_see_their_court(sessions):
         companies = rpc.model('company.company', 'read',
             prefs['companies'], ['court_code'])
         assert [c['court_code'] for c in companies] == ['豫0302']
+
+
+@pytest.mark.parametrize('role', [
+        'clerk', 'mediator', 'filing', 'judge', 'petition', 'leader',
+        'roster', 'scoring'])
+def test_contact_mechanisms(sessions, admin, role):
+    """Phone numbers kept as contact mechanisms are as hidden as the
+    party's mobile number: a role that may not read it reads neither the
+    mechanisms nor the party's phone and e-mail fields built on them"""
+    rpc = sessions(role)
+    party = admin.model('party.party', 'search', [
+            ('party_kind', '=', 'person'), ('name', '=', '测试联系方式')],
+        0, 1, None)
+    if not party:
+        party = admin.model('party.party', 'create', [{
+                    'name': '测试联系方式', 'party_kind': 'person',
+                    'contact_mechanisms': [('create', [
+                                {'type': 'phone', 'value': '0379-63912345'},
+                                ])]}])
+    reader = role in MOBILE_READERS
+    error = _denied(lambda: rpc.model('party.contact_mechanism', 'search',
+            [('party', '=', party[0])], 0, None, None))
+    assert (error is None) == reader, (role, error)
+    for field in ['phone', 'contact_mechanisms']:
+        error = _denied(lambda: rpc.model('party.party', 'read', party,
+                [field]))
+        if error is None and not reader:
+            value = rpc.model('party.party', 'read', party, [field])[0]
+            assert not value.get(field), (role, field, value)
+        if reader:
+            assert error is None, (role, field, error)
+
+
+def test_contact_mechanism_mobile_checked(sessions, admin):
+    "A bad mobile number is refused as a contact mechanism too"
+    clerk = sessions('clerk')
+    party, = clerk.model('party.party', 'create', [{
+                'name': '测试手机号', 'party_kind': 'person'}])
+    error = _denied(lambda: clerk.model('party.contact_mechanism', 'create',
+            [{'party': party, 'type': 'mobile', 'value': '12345'}]))
+    assert error is not None and '手机号' in error.message, error
+    assert not admin.model('party.contact_mechanism', 'search',
+        [('party', '=', party)], 0, None, None)
+    clerk.model('party.contact_mechanism', 'create',
+        [{'party': party, 'type': 'mobile', 'value': '13912345678'}])

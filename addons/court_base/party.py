@@ -61,6 +61,18 @@ class Party(metaclass=PoolMeta):
     def default_party_kind():
         return 'person'
 
+    def get_contact_mechanism(self, name):
+        """The phone, mobile, fax, e-mail and website of a party are its
+        contact mechanisms: empty for a role that may not read those"""
+        # function fields are computed without access checks: ask the
+        # user's access itself
+        if Transaction().user:
+            ModelAccess = Pool().get('ir.model.access')
+            model = 'party.contact_mechanism'
+            if not ModelAccess.get_access([model])[model]['read']:
+                return ''
+        return super().get_contact_mechanism(name)
+
     @classmethod
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
@@ -155,3 +167,25 @@ class Party(metaclass=PoolMeta):
                 ('credit_code', '=', number),
                 ], limit=1)
         return parties[0] if parties else None
+
+
+class ContactMechanism(metaclass=PoolMeta):
+    """A mobile number typed as a contact mechanism is checked as the
+    party's own mobile number is (and read only by the roles that read
+    phone numbers: party.xml)"""
+    __name__ = 'party.contact_mechanism'
+
+    @classmethod
+    def validate_fields(cls, mechanisms, field_names):
+        super().validate_fields(mechanisms, field_names)
+        if field_names is None or field_names & {'type', 'value'}:
+            for mechanism in mechanisms:
+                if mechanism.type == 'mobile' and mechanism.value:
+                    try:
+                        validators.normalize_mobile(mechanism.value)
+                    except ValueError:
+                        raise MobileNumberError(gettext(
+                                'court_base.msg_party_mobile_invalid',
+                                value=mechanism.value,
+                                party=mechanism.party.rec_name
+                                if mechanism.party else ''))

@@ -78,15 +78,21 @@ class ModelAccess(metaclass=PoolMeta):
     are those of its own rows only (no matching row: refused). Reading
     still follows Tryton (own or parent), and the record rules still
     follow the parent. Buttons and wizards that write lines for the user
-    run without access checks, as Tryton runs them."""
+    run without access checks, as Tryton runs them.
+
+    A party's contact mechanisms (phone numbers) are narrowed for reading
+    too: they are read by the roles that read mobile numbers, not by
+    whoever reads the party (party.xml)."""
     __name__ = 'ir.model.access'
     _own_access_cache = Cache('ir_model_access.court_own', context=False)
+    _own_read_models = {'party.contact_mechanism'}
 
     @classmethod
     def _line_models(cls, models):
         pool = Pool()
         return [m for m in models
-            if m.startswith('court.') and pool.get(m).__access__]
+            if (m.startswith('court.') and pool.get(m).__access__)
+            or m in cls._own_read_models]
 
     @classmethod
     def _own_access(cls, groups, models):
@@ -107,15 +113,17 @@ class ModelAccess(metaclass=PoolMeta):
                                     | (table.group == Null))
                                 & (getattr(table, 'perm_' + p)
                                     == Literal(True)), 1), else_=0))
-                    for p in ('write', 'create', 'delete')),
+                    for p in ('read', 'write', 'create', 'delete')),
                 where=table.model.in_(missing)
                 & (table.active == Literal(True)),
                 group_by=table.model))
         found = {}
-        for model, write, create, delete in cursor:
+        for model, read, write, create, delete in cursor:
             found[model] = {
                 'write': bool(write), 'create': bool(create),
                 'delete': bool(delete)}
+            if model in cls._own_read_models:
+                found[model]['read'] = bool(read)
         for model in missing:
             value = found.get(model)
             cls._own_access_cache.set((groups, model), value)
