@@ -91,6 +91,7 @@ def phase_sqlite(extra, results):
 def phase_postgresql(extra, results):
     from court_tools import pgcluster
     pgcluster.ensure_postgresql()
+    _ensure_nginx()
     cluster = pgcluster.start()
     try:
         env = _base_env()
@@ -104,11 +105,20 @@ def phase_postgresql(extra, results):
         cluster.stop()
 
 
+def _ensure_nginx():
+    "The compose test puts docker/nginx.conf in front of gunicorn"
+    _ensure_debian([('nginx-light', '/usr/sbin/nginx')])
+
+
 def _ensure_chromium():
-    missing = [p for p, path in [
+    _ensure_debian([
             ('chromium', '/usr/bin/chromium'),
-            ('fonts-noto-cjk', '/usr/share/fonts/opentype/noto')]
-        if not os.path.exists(path)]
+            ('fonts-noto-cjk', '/usr/share/fonts/opentype/noto')])
+
+
+def _ensure_debian(packages):
+    "Install the Debian packages whose file is missing"
+    missing = [p for p, path in packages if not os.path.exists(path)]
     if missing and shutil.which('apt-get'):
         print(f"installing {' '.join(missing)} (Debian)", flush=True)
         subprocess.call(['apt-get', 'update', '-qq'])
