@@ -499,3 +499,19 @@ def test_form_opens(sessions, role, court):
         if row.get('mediation_cases'):
             rpc.model('court.mediation.case', 'read', row['mediation_cases'],
                 ['rec_name'])
+
+
+def test_graph_counts_petitions(sessions, demo):
+    """The petitions' graph view adds up its y field (sao sums it): the
+    sum over the officer's petitions is their number"""
+    import xml.etree.ElementTree as ET
+    officer = sessions('petition')
+    view = officer.model(PETITION, 'fields_view_get', None, 'graph')
+    y_fields = [f.get('name') for f in ET.fromstring(view['arch']).iter(
+            'field') if f.get('name') != 'category']
+    assert y_fields, view['arch']
+    ids = officer.model(PETITION, 'search', [], 0, 200, None)
+    assert len(ids) > 1
+    rows = officer.model(PETITION, 'read', ids, y_fields)
+    for name in y_fields:
+        assert sum(r[name] or 0 for r in rows) == len(ids), name
