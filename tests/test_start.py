@@ -11,7 +11,6 @@ import subprocess
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -107,9 +106,13 @@ def test_court_start(demo_db):
         again = '\n'.join(_printout(process, timeout=600))
         assert _wait(port), again
         assert 'creating the demo database' not in again, again
-    if created:
-        # built today from the same seed as the tests' demo database: the
-        # same people, cases and petitions (the generator is deterministic)
-        ours = Path(demo_db.workdir) / 'court_test.sqlite'
+    # built today from the same seed as the tests' demo database (its
+    # cached copy, as the generator left it: the session's copy has been
+    # written by the tests before this one): the same people, cases and
+    # petitions, the generator is deterministic
+    pristine = testdb.CACHE / f'demo-{testdb.addons_hash()}.sqlite'
+    if created and pristine.exists():
         theirs = testdb.ROOT / 'var' / 'db' / f'{DB}.sqlite'
-        assert _fingerprint(ours) == _fingerprint(theirs)
+        assert _fingerprint(pristine) == _fingerprint(theirs)
+    elif created:
+        pytest.skip("no cached demo to compare with")
