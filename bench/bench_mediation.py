@@ -16,8 +16,10 @@ median and p95 over repeats, with a baseline in the same run:
    open, through JSON-RPC to a real trytond (``python -O``), against the
    same query in raw SQL;
 3. registering a case (create + register) through JSON-RPC with 1, 2 and 4
-   concurrent clients on gunicorn with 2 workers, against raw psycopg
-   INSERT + COMMIT.
+   concurrent clients (of one court, then of different courts) on gunicorn
+   with 2 workers (``--workers 1,2``: each count in turn, the same run),
+   against raw psycopg INSERT + COMMIT.  ``--only-register`` measures
+   registration alone, on the demo city.
 """
 import argparse
 import concurrent.futures
@@ -178,7 +180,13 @@ def main(argv=None):
     parser.add_argument('--registrations', type=int, default=60)
     parser.add_argument('--quick', action='store_true',
         help="10^5 cases, 10^4 mediators")
+    parser.add_argument('--workers', default='2',
+        help="gunicorn worker counts of the registration runs, e.g. 1,2 "
+        "(the scale-out step of doc/scaling.md, measured in one run)")
+    parser.add_argument('--only-register', action='store_true',
+        help="skip the figures and pages: the registration runs only")
     args = parser.parse_args(argv)
+    args.workers = [int(w) for w in args.workers.split(',')]
     args.year = dt.date.today().year - 1
     if args.quick:
         args.cases, args.mediators = 100_000, 10_000
@@ -227,6 +235,11 @@ def run(args):
         "= %s LIMIT 1", (ids['clerk_user'],))
     row = cursor.fetchone()
     ids['station'] = row[0] if row else 'NULL'
+    if args.only_register:
+        # on the demo city alone: the worker-count comparison
+        register_bench(args, database, conn, ids)
+        conn.close()
+        return
     start = time.perf_counter()
     courts = generate(cursor, args, ids)
     conn.commit()
@@ -333,15 +346,44 @@ WHERE c.company = ANY(%(courts)s) AND c.state NOT IN ('draft', 'cancelled')
 
 def register_bench(args, database, conn, ids):
     """Registering a case (create + register) through JSON-RPC on
-    gunicorn with 2 workers, by 1, 2 and 4 concurrent clients; baseline:
+    gunicorn with each of args.workers worker counts, by 1, 2 and 4
+    concurrent clients of one court (they queue on its number counter) and
+    of different courts (the demo's basic courts: they do not); baseline:
     one INSERT + COMMIT a case through psycopg."""
+    for workers in args.workers:
+        _register_runs(args, database, workers)
+    cursor = conn.cursor()
+    dispute_type = _neighbour_type(cursor)
+    samples = []
+    for i in range(args.registrations):
+        start = time.perf_counter()
+        cursor.execute(
+            "INSERT INTO court_mediation_case (company, state, source, "
+            "received_date, dispute_type, consent, create_date) VALUES "
+            "(%s, 'registered', 'window', CURRENT_DATE, %s, true, now())",
+            (ids['courts'][0], dispute_type))
+        conn.commit()
+        samples.append(time.perf_counter() - start)
+    med, p95 = stats(samples)
+    print(f"{'baseline: INSERT + COMMIT, 1 client':46} "
+        f"median {med * 1000:9.1f} ms  p95 {p95 * 1000:9.1f} ms",
+        flush=True)
+
+
+def _neighbour_type(cursor):
+    cursor.execute("SELECT id FROM court_dispute_type WHERE code = "
+        "'neighbour'")
+    return cursor.fetchone()[0]
+
+
+def _register_runs(args, database, workers):
     port = testdb.free_port()
     env = dict(database.env, PYTHONOPTIMIZE='1',
         TRYTOND_DATABASE_NAMES=database.name,
         TRYTOND_DATABASE__RETRY='20')  # as config/postgresql.conf
     log = open(Path(database.workdir) / 'gunicorn.log', 'w')
     process = subprocess.Popen([
-            str(Path(sys.executable).parent / 'gunicorn'), '-w', '2',
+            str(Path(sys.executable).parent / 'gunicorn'), '-w', str(workers),
             '-b', f'127.0.0.1:{port}', '--timeout', '300',
             'trytond.application:app'], env=env, stdout=log,
         stderr=subprocess.STDOUT, start_new_session=True)
@@ -372,33 +414,30 @@ def register_bench(args, database, conn, ids):
             rpc.model('court.mediation.case', 'register', [case_id])
             return time.perf_counter() - start
 
-        for clients in (1, 2, 4):
-            sessions = [server.rpc('filing_410302') for _ in range(clients)]
-            n = args.registrations
-            start = time.perf_counter()
-            with concurrent.futures.ThreadPoolExecutor(clients) as pool:
-                samples = list(pool.map(register,
-                        [sessions[i % clients] for i in range(n)]))
-            elapsed = time.perf_counter() - start
-            med, p95 = stats(samples)
-            print(f"{'register a case via RPC, %d client(s)' % clients:46} "
-                f"median {med * 1000:9.1f} ms  p95 {p95 * 1000:9.1f} ms"
-                f" | {n / elapsed:6.1f} cases/s", flush=True)
-        cursor = conn.cursor()
-        samples = []
-        for i in range(args.registrations):
-            start = time.perf_counter()
-            cursor.execute(
-                "INSERT INTO court_mediation_case (company, state, source, "
-                "received_date, dispute_type, consent, create_date) VALUES "
-                "(%s, 'registered', 'window', CURRENT_DATE, %s, true, now())",
-                (ids['courts'][0], dispute_type))
-            conn.commit()
-            samples.append(time.perf_counter() - start)
-        med, p95 = stats(samples)
-        print(f"{'baseline: INSERT + COMMIT, 1 client':46} "
-            f"median {med * 1000:9.1f} ms  p95 {p95 * 1000:9.1f} ms",
-            flush=True)
+        # the demo's basic courts: one filing officer each
+        courts = ['410302', '410303', '410304']
+        for spread in (False, True):
+            for clients in (1, 2, 4):
+                if spread and clients == 1:
+                    continue
+                sessions = [server.rpc('filing_%s' % (
+                            courts[i % len(courts)] if spread
+                            else courts[0])) for i in range(clients)]
+                n = args.registrations
+                # warm-up: every worker loads its pool and caches first
+                with concurrent.futures.ThreadPoolExecutor(clients) as pool:
+                    list(pool.map(register, sessions * 2))
+                start = time.perf_counter()
+                with concurrent.futures.ThreadPoolExecutor(clients) as pool:
+                    samples = list(pool.map(register,
+                            [sessions[i % clients] for i in range(n)]))
+                elapsed = time.perf_counter() - start
+                med, p95 = stats(samples)
+                label = 'register via RPC, %d worker(s), %d client(s)%s' % (
+                    workers, clients, ' of 2-3 courts' if spread else '')
+                print(f"{label:60} median {med * 1000:9.1f} ms"
+                    f"  p95 {p95 * 1000:9.1f} ms"
+                    f" | {n / elapsed:6.1f} cases/s", flush=True)
     finally:
         import signal
         os.killpg(process.pid, signal.SIGTERM)
