@@ -79,6 +79,19 @@ class RPCError(Exception):
         super().__init__(f'{self.code}: {self.message}')
 
 
+# the words of the server's access refusals (zh_CN and English)
+DENIED_WORDS = ('没有访问', '不允许', 'not allowed', '没有权限', '无权')
+
+
+def denied(call):
+    "Whether call() is refused by the server with an access message"
+    try:
+        call()
+    except RPCError as error:
+        return any(word in error.message for word in DENIED_WORDS)
+    return False
+
+
 class RPC:
     "A JSON-RPC client of one logged-in user, as sao talks to trytond"
 

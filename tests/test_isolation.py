@@ -10,21 +10,13 @@ import urllib.request
 
 import pytest
 
-from court_tools.testdb import RPCError
+from court_tools import testdb
 
 COURT = '410302'    # 洛阳市老城区人民法院
 OTHER = '410303'    # 洛阳市西工区人民法院
 CITY = '4103'
 CASE = 'court.mediation.case'
-DENIED = ('没有访问', '不允许', 'not allowed', '没有权限', '无权')
-
-
-def _denied(call):
-    try:
-        call()
-    except RPCError as error:
-        return any(word in error.message for word in DENIED)
-    return False
+_denied = testdb.denied
 
 
 @pytest.fixture(scope='module')

@@ -8,18 +8,9 @@ import subprocess
 import sys
 
 from court_tools import testdb
-from court_tools.testdb import RPCError
 
 PETITION = 'court.petition'
-DENIED = ('没有访问', '不允许', 'not allowed', '没有权限', '无权')
-
-
-def _denied(call):
-    try:
-        call()
-    except RPCError as error:
-        return any(word in error.message for word in DENIED)
-    return False
+_denied = testdb.denied
 
 
 def test_own_rows_govern(demo_db):

@@ -8,6 +8,7 @@ inheritance of court_base/res.xml: a superior-court supervisor is also a
 court leader, a filing officer a station clerk, everyone a court user."""
 import datetime as dt
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 
