@@ -505,7 +505,6 @@ def test_form_opens(sessions, role, court):
 def test_graph_counts_petitions(sessions, demo):
     """The petitions' graph view adds up its y field (sao sums it): the
     sum over the officer's petitions is their number"""
-    import xml.etree.ElementTree as ET
     officer = sessions('petition')
     view = officer.model(PETITION, 'fields_view_get', None, 'graph')
     y_fields = [f.get('name') for f in ET.fromstring(view['arch']).iter(

@@ -183,6 +183,14 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
             })
     triage_note = fields.Text("Triage Note",
         states={'readonly': Eval('state') != 'registered'})
+    # the decision as taken: by whom, when, against which suggestion (the
+    # suggestion is computed from the current rules and may change later)
+    triage_suggestion = fields.Selection(
+        COMPLEXITY + [('not_mediable', "Not Mediable")],
+        "Suggestion at Triage", readonly=True, sort=False)
+    triaged_by = fields.Many2One(
+        'res.user', "Triaged By", readonly=True, ondelete='RESTRICT')
+    triaged_at = fields.Timestamp("Triaged At", readonly=True)
 
     # assignment
     mediator = fields.Many2One(
@@ -204,6 +212,9 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
         states={'readonly': ~Eval('state').in_(['assigned', 'mediating'])})
     session_count = fields.Function(
         fields.Integer("Sessions"), 'get_session_count')
+    # 1 a case: what the graph view adds up (sao sums its y field)
+    case_count = fields.Function(
+        fields.Integer("Cases"), 'get_case_count')
 
     # deadline (B9)
     deadline = fields.Date("Deadline", readonly=True)
@@ -407,6 +418,9 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                         found[field][case_id].append(name)
         return {n: {i: '、'.join(found[n][i]) or None for i in ids}
             for n in names}
+
+    def get_case_count(self, name):
+        return 1
 
     @classmethod
     def get_session_count(cls, cases, name):
@@ -636,7 +650,23 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
             case.concluded_date = None
             case.triage_note = case.triage_note or '\n'.join(
                 case.triage(None, set())[1])
+        cls._record_triage(cases)
         cls.save(cases)
+
+    @classmethod
+    def _record_triage(cls, cases):
+        "Keep who took the triage decision, when, and what was suggested"
+        pool = Pool()
+        Configuration = pool.get('court.mediation.configuration')
+        config = Configuration(1)
+        complex_types = {t.id for t in config.complex_types}
+        user = Transaction().user
+        now = dt.datetime.now()
+        for case in cases:
+            suggestion, _ = case.triage(config, complex_types)
+            case.triage_suggestion = suggestion or 'not_mediable'
+            case.triaged_by = user if user else None
+            case.triaged_at = now
 
     @classmethod
     @ModelView.button
@@ -661,6 +691,8 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                         'court_mediation.msg_case_mediator_required',
                         case=case.rec_name))
             cls._check_mediator(case, case.mediator)
+        cls._record_triage(cases)
+        cls.save(cases)
         Assignment.create([{
                     'case': c.id,
                     'mediator': c.mediator.id,

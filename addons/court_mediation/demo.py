@@ -1,7 +1,8 @@
 # This file is part of the court platform.  See LICENSE.
 """Demo data of court_mediation: stations, the city roster of invited
-mediation organisations and mediators, and a year of pre-litigation
-mediation cases for every basic court.
+mediation organisations and mediators, and pre-litigation mediation
+cases for every basic court since the first of January of last year (more
+of them lately).
 
 Called by ``court_tools.demo`` (``generate(ctx)``) inside its transaction,
 as root.  Everything is created in batches, dates are relative to today and
@@ -16,6 +17,8 @@ from trytond.pool import Pool
 BATCH = 500
 CASES_PER_COURT = 250
 MEDIATORS_PER_COURT = 15
+# how much more often a full-time mediator is chosen than an occasional one
+FULL_TIME_WEIGHT = 24
 
 # dispute type code -> weight (of the cases received)
 DISPUTE_WEIGHTS = {
@@ -199,6 +202,11 @@ class _Builder:
         self.mediators = []       # dicts, see build_roster
         self.case_count = 0
         self.session_count = 0
+        # judicial confirmations planned, by court: one in five is filed
+        # on paper, by count rather than by chance, so that every court's
+        # online share (B11) stays strictly between 0 and 100% whatever
+        # the day's draw
+        self.confirmations = {}
 
     # stations
     def build_stations(self):
@@ -407,6 +415,17 @@ class _Builder:
                             else None),
                         'courts': [court],
                         })
+        # two veterans of each court work full time at the court's
+        # mediation room and take most of its cases (as in the courts the
+        # seeds describe): they are the mediators who reach 5 cases a month
+        # (B2); the rest are occasional
+        full_time = defaultdict(int)
+        for info in infos:
+            if (info['profile'] == 'veteran' and info is not next(
+                        i for i in infos if i['court'] == info['court'])
+                    and full_time[info['court'].id] < 2):
+                full_time[info['court'].id] += 1
+                info['full_time'] = True
         mediators = _create(Mediator, values)
         for mediator, info in zip(mediators, infos):
             info['record'] = mediator
@@ -516,6 +535,8 @@ class _Builder:
                     for start, end in info['inactive']):
                 continue
             weight = 4 if info.get('user') and court == info['court'] else 1
+            if info.get('full_time') and court == info['court']:
+                weight = FULL_TIME_WEIGHT
             if any(s.id in self._type_ids for s in info['specialities']):
                 weight *= 2
             result.append((info, weight))
@@ -721,7 +742,10 @@ class _Builder:
             code = _weighted(rng, weights)
         dispute_type = self.types[code]
         family = _family(dispute_type)
-        # received: open cases are recent, concluded ones up to a year ago
+        # received: open cases are recent, concluded ones back to the
+        # first of January of last year (the evaluations of last year have
+        # a full year of cases whatever today's date)
+        span = max(364, (today - dt.date(today.year - 1, 1, 1)).days)
         if state == 'draft':
             age = rng.randint(0, 3)
         elif state == 'registered':
@@ -732,7 +756,7 @@ class _Builder:
             age = rng.randint(3, 40)
         else:
             # more cases lately: the platform is being adopted
-            age = int(364 * (1 - rng.random() ** 0.8))
+            age = int(span * (1 - rng.random() ** 0.8))
             age = max(age, 8 if state in ('refused', 'cancelled') else 12)
         received = _weekday(rng, today - dt.timedelta(days=age), today)
         low, high, none = AMOUNTS.get(family, AMOUNTS['other'])
@@ -872,9 +896,12 @@ class _Builder:
             if (today - last_day).days < 10 and rng.random() < 0.5:
                 performance = 'pending'
             plan['performance'] = performance
-            plan['confirmation_online'] = (
-                performance == 'judicial_confirmation'
-                and rng.random() < 0.8)
+            online = False
+            if performance == 'judicial_confirmation':
+                rank = self.confirmations.get(court.id, 0)
+                self.confirmations[court.id] = rank + 1
+                online = rank % 5 != 2
+            plan['confirmation_online'] = online
             plan['result_note'] = '调解成功。'
         elif state in ('failed', 'transferred'):
             plan['undisputed_facts'] = f'双方对{a}与{r}之间的基础法律关系无异议。'
