@@ -11,10 +11,12 @@ median and p95 over repeats, with a baseline in the same run:
 
 1. the B figures of one court-year and of the whole province-year through
    ``court.indicator`` against one hand-written SQL query computing the same
-   counts (the target: within 3x for a court-year);
-2. the first page (80 rows) of the case list a mediator and a station clerk
-   open, through JSON-RPC to a real trytond (``python -O``), against the
-   same query in raw SQL;
+   counts (the target: within 3x for a court-year): the case figures (B5N,
+   B6-B12, B16M, B18) and, apart, the roster figures (B1-B4);
+2. the first page (80 rows) a mediator (待办: open cases, soonest deadline
+   first) and a station clerk (the case list, newest first) open, through
+   JSON-RPC to a real trytond (``python -O``), against the same query in
+   raw SQL;
 3. registering a case (create + register) through JSON-RPC with 1, 2 and 4
    concurrent clients (of one court, then of different courts) on gunicorn
    with 2 workers (``--workers 1,2``: each count in turn, the same run),
@@ -264,15 +266,70 @@ SELECT count(*) FILTER (WHERE c.accepted_date BETWEEN %(s)s AND %(e)s),
         AND c.concluded_date BETWEEN %(s)s AND %(e)s),
     count(*) FILTER (WHERE c.performance = 'voluntary' AND c.state =
         'succeeded' AND c.concluded_date BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE c.performance IN ('judicial_confirmation',
+            'mediation_document') AND c.state = 'succeeded'
+        AND c.concluded_date BETWEEN %(s)s AND %(e)s),
     avg(c.concluded_date - c.accepted_date) FILTER (WHERE c.concluded_date
         BETWEEN %(s)s AND %(e)s),
-    count(*) FILTER (WHERE c.satisfaction = 'satisfied' AND c.concluded_date
-        BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM court_mediation_session s
+        WHERE s."case" = c.id) AND c.concluded_date BETWEEN %(s)s AND %(e)s),
     count(*) FILTER (WHERE EXISTS (SELECT 1 FROM court_mediation_session s
         WHERE s."case" = c.id AND s.mode IN ('video', 'audio'))
-        AND c.concluded_date BETWEEN %(s)s AND %(e)s)
-FROM court_mediation_case c
+        AND c.concluded_date BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE c.performance = 'judicial_confirmation'
+        AND c.state = 'succeeded' AND c.concluded_date BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE c.performance = 'judicial_confirmation'
+        AND c.confirmation_online AND c.state = 'succeeded'
+        AND c.concluded_date BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE t.key_domain IS NOT NULL AND c.state IN
+        ('succeeded', 'failed', 'withdrawn')
+        AND c.concluded_date BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE t.key_domain IS NOT NULL AND c.state = 'succeeded'
+        AND c.concluded_date BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE c.satisfaction IS NOT NULL AND c.state IN
+        ('succeeded', 'failed', 'withdrawn')
+        AND c.concluded_date BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE c.satisfaction = 'satisfied' AND c.concluded_date
+        BETWEEN %(s)s AND %(e)s)
+FROM court_mediation_case c JOIN court_dispute_type t ON t.id = c.dispute_type
 WHERE c.company = ANY(%(courts)s) AND c.state NOT IN ('draft', 'cancelled')
+"""
+    # the roster figures B1-B4 by hand: mediators active (latest state
+    # change 'active', appointed to one of the courts) at the start and
+    # at the end, the cases assigned in the period to each mediator
+    # active in it, the organisations with an agreement in force
+    roster_codes = ['B1', 'B2', 'B2_under', 'B3', 'B4']
+    roster_sql = """
+WITH appointed AS (
+    SELECT DISTINCT a.mediator FROM court_mediator_appointment a
+    WHERE a.company = ANY(%(courts)s) AND a.date_start <= %(e)s
+        AND (a.date_end IS NULL OR a.date_end >= %(s)s)),
+latest AS (
+    SELECT p.mediator,
+        (SELECT c.to_state FROM court_mediator_state_change c
+            WHERE c.mediator = p.mediator AND c.date <= %(s)s
+            ORDER BY c.date DESC, c.id DESC LIMIT 1) AS at_start,
+        (SELECT c.to_state FROM court_mediator_state_change c
+            WHERE c.mediator = p.mediator AND c.date <= %(e)s
+            ORDER BY c.date DESC, c.id DESC LIMIT 1) AS at_end
+    FROM appointed p),
+caseload AS (
+    SELECT a.mediator, count(DISTINCT a."case") AS n
+    FROM court_mediation_case_assignment a
+    JOIN court_mediation_case c ON c.id = a."case"
+    WHERE c.company = ANY(%(courts)s)
+        AND c.state NOT IN ('draft', 'cancelled')
+        AND a.date BETWEEN %(s)s AND %(e)s
+    GROUP BY a.mediator)
+SELECT count(*) FILTER (WHERE l.at_start = 'active'),
+    count(*) FILTER (WHERE l.at_end = 'active'),
+    count(*) FILTER (WHERE l.at_end = 'active'
+        AND coalesce(k.n, 0) >= 5 * 12),
+    (SELECT count(DISTINCT g.organisation) FROM court_mediation_agreement g
+        WHERE g.company = ANY(%(courts)s) AND g.signed_date <= %(e)s
+            AND g.start_date <= %(e)s
+            AND (g.end_date IS NULL OR g.end_date >= %(e)s))
+FROM latest l LEFT JOIN caseload k ON k.mediator = l.mediator
 """
 
     from trytond import config
@@ -301,17 +358,37 @@ WHERE c.company = ANY(%(courts)s) AND c.state NOT IN ('draft', 'cancelled')
                 timed(interface, args.repeat),
                 timed(baseline, args.repeat))
 
+            def roster_interface():
+                for code in roster_codes:
+                    Indicator.compute(code, scope, year_start, year_end)
+
+            def roster_baseline():
+                cursor.execute(roster_sql, {
+                        's': year_start, 'e': year_end, 'courts': scope})
+                cursor.fetchall()
+            roster_interface()
+            roster_baseline()
+            report(f"B1-B4 roster ({len(roster_codes)} codes), {label}",
+                timed(roster_interface, args.repeat),
+                timed(roster_baseline, args.repeat))
+
     # 2. first pages and 3. registrations, through a real server
     with database.server() as server:
-        for login, domain in [
+        # the mediator lands on 待办 (act_case_due: open cases, soonest
+        # deadline first), the station clerk on the case list (newest
+        # first)
+        for login, domain, order, sql_order in [
                 ('mediator_410302', [('state', 'in', ['assigned',
-                                'mediating'])]),
-                ('clerk_410302', [])]:
+                                'mediating'])],
+                    [('deadline', 'ASC'), ('id', 'ASC')],
+                    "c.deadline ASC, c.id ASC"),
+                ('clerk_410302', [],
+                    [('received_date', 'DESC'), ('id', 'DESC')],
+                    "c.received_date DESC, c.id DESC")]:
             rpc = server.rpc(login)
             fields = ['number', 'received_date', 'applicants',
                 'respondents', 'dispute_type', 'mediator', 'deadline',
                 'state']
-            order = [('received_date', 'DESC'), ('id', 'DESC')]
 
             def page():
                 rpc.model('court.mediation.case', 'search_read', domain, 0,
@@ -331,8 +408,7 @@ WHERE c.company = ANY(%(courts)s) AND c.state NOT IN ('draft', 'cancelled')
                     "SELECT c.id, c.number, c.received_date, c.deadline, "
                     "c.state, c.mediator, c.dispute_type FROM "
                     "court_mediation_case c WHERE c.company = ANY(%s) AND "
-                    + where + " ORDER BY c.received_date DESC, c.id DESC "
-                    "LIMIT 80",
+                    + where + " ORDER BY " + sql_order + " LIMIT 80",
                     (ids['courts'], param) if 'station' not in where
                     else (ids['courts'], param, param))
                 cursor.fetchall()
