@@ -344,33 +344,23 @@ FROM latest l LEFT JOIN caseload k ON k.mediator = l.mediator
         for label, scope in [('one court-year', [court]),
                 ('province-year', Company.court_and_subordinates(
                         [ids['intermediate']]))]:
-            def interface():
-                for code in codes:
-                    Indicator.compute(code, scope, year_start, year_end)
+            for name, measured, sql in [
+                    (f"B figures ({len(codes)} codes)", codes, baseline_sql),
+                    (f"B1-B4 roster ({len(roster_codes)} codes)",
+                        roster_codes, roster_sql)]:
+                def interface():
+                    for code in measured:
+                        Indicator.compute(code, scope, year_start, year_end)
 
-            def baseline():
-                cursor.execute(baseline_sql, {
-                        's': year_start, 'e': year_end, 'courts': scope})
-                cursor.fetchall()
-            interface()
-            baseline()
-            report(f"B figures ({len(codes)} codes), {label}",
-                timed(interface, args.repeat),
-                timed(baseline, args.repeat))
-
-            def roster_interface():
-                for code in roster_codes:
-                    Indicator.compute(code, scope, year_start, year_end)
-
-            def roster_baseline():
-                cursor.execute(roster_sql, {
-                        's': year_start, 'e': year_end, 'courts': scope})
-                cursor.fetchall()
-            roster_interface()
-            roster_baseline()
-            report(f"B1-B4 roster ({len(roster_codes)} codes), {label}",
-                timed(roster_interface, args.repeat),
-                timed(roster_baseline, args.repeat))
+                def baseline():
+                    cursor.execute(sql, {
+                            's': year_start, 'e': year_end, 'courts': scope})
+                    cursor.fetchall()
+                interface()
+                baseline()
+                report(f"{name}, {label}",
+                    timed(interface, args.repeat),
+                    timed(baseline, args.repeat))
 
     # 2. first pages and 3. registrations, through a real server
     with database.server() as server:
