@@ -59,6 +59,82 @@ FROM court_mediation_case c
 WHERE c.company = ANY(%(courts)s) AND c.state NOT IN ('draft', 'cancelled')
 GROUP BY c.company
 """
+# the roster figures B1-B4 of every court: mediators appointed to it and
+# active at the start / at the end, those with at least 5 cases a month,
+# the organisations with an agreement in force
+ROSTER_SQL = """
+WITH appointed AS (
+    SELECT DISTINCT a.company, a.mediator FROM court_mediator_appointment a
+    WHERE a.company = ANY(%(courts)s) AND a.date_start <= %(e)s
+        AND (a.date_end IS NULL OR a.date_end >= %(s)s)),
+latest AS (
+    SELECT p.company, p.mediator,
+        (SELECT c.to_state FROM court_mediator_state_change c
+            WHERE c.mediator = p.mediator AND c.date <= %(s)s
+            ORDER BY c.date DESC, c.id DESC LIMIT 1) AS at_start,
+        (SELECT c.to_state FROM court_mediator_state_change c
+            WHERE c.mediator = p.mediator AND c.date <= %(e)s
+            ORDER BY c.date DESC, c.id DESC LIMIT 1) AS at_end
+    FROM appointed p),
+caseload AS (
+    SELECT c.company, a.mediator, count(DISTINCT a."case") AS n
+    FROM court_mediation_case_assignment a
+    JOIN court_mediation_case c ON c.id = a."case"
+    WHERE c.company = ANY(%(courts)s)
+        AND c.state NOT IN ('draft', 'cancelled')
+        AND a.date BETWEEN %(s)s AND %(e)s
+    GROUP BY c.company, a.mediator)
+SELECT l.company, count(*) FILTER (WHERE l.at_start = 'active'),
+    count(*) FILTER (WHERE l.at_end = 'active'),
+    count(*) FILTER (WHERE l.at_end = 'active'
+        AND coalesce(k.n, 0) >= 5 * 12)
+FROM latest l LEFT JOIN caseload k
+    ON k.company = l.company AND k.mediator = l.mediator
+GROUP BY l.company;
+SELECT g.company, count(DISTINCT g.organisation)
+FROM court_mediation_agreement g
+WHERE g.company = ANY(%(courts)s) AND g.signed_date <= %(e)s
+    AND g.start_date <= %(e)s
+    AND (g.end_date IS NULL OR g.end_date >= %(e)s)
+GROUP BY g.company
+"""
+# the petition figures D1-D6, D8, A10 of every court
+PETITION_SQL = """
+SELECT company,
+    count(*) FILTER (WHERE received_date BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE received_date BETWEEN %(s)s AND %(e)s
+        AND state <> 'draft'),
+    count(*) FILTER (WHERE registered_date BETWEEN %(s)s AND %(e)s
+        AND state <> 'draft' AND reply_date IS NOT NULL),
+    count(*) FILTER (WHERE registered_date BETWEEN %(s)s AND %(e)s
+        AND state <> 'draft' AND quality_ok),
+    count(*) FILTER (WHERE registered_date BETWEEN %(s)s AND %(e)s
+        AND key AND state <> 'draft'),
+    count(*) FILTER (WHERE registered_date BETWEEN %(s)s AND %(e)s
+        AND key AND state = 'closed' AND outcome = 'resolved'),
+    count(*) FILTER (WHERE registered_date BETWEEN %(s)s AND %(e)s
+        AND channel = 'superior' AND feedback_date IS NOT NULL)
+FROM court_petition
+WHERE company = ANY(%(courts)s) AND state <> 'cancelled'
+    AND assigned_to_court IS NULL
+GROUP BY company;
+SELECT company, destination,
+    count(*) FILTER (WHERE date BETWEEN %(s)s AND %(e)s),
+    count(*) FILTER (WHERE date BETWEEN %(ps)s AND %(pe)s)
+FROM court_petition_escalation
+WHERE company = ANY(%(courts)s) AND date BETWEEN %(ps)s AND %(e)s
+GROUP BY company, destination;
+SELECT p.company, count(DISTINCT l.party) FILTER (WHERE p.repeat),
+    count(DISTINCT l.party)
+FROM court_petition p JOIN court_petition_petitioner l ON l.petition = p.id
+WHERE p.company = ANY(%(courts)s) AND p.received_date BETWEEN %(s)s AND %(e)s
+    AND p.state NOT IN ('draft', 'cancelled')
+GROUP BY p.company
+"""
+# what an evaluation stores: its item lines, their values (with the
+# records behind each) and its sections
+STORED = ['court_scoring_evaluation_line', 'court_scoring_evaluation_value',
+    'court_scoring_evaluation_section']
 REPORTED_SQL = """
 SELECT v.company, k.code, v.value FROM court_scoring_value v
 JOIN court_scoring_code k ON k.id = v.code
@@ -173,13 +249,56 @@ WHERE c.court_level = 'basic' AND k.source IN ('reported', 'mixed')
         court = Company(basic[0])
         courts = Company.browse(basic)
 
-        def baseline(scope):
+        def stored_rows(scope):
+            """{table: (columns, rows)}: what the evaluations of scope
+            stored, read in the evaluation's transaction"""
+            tryton = Transaction().connection.cursor()
+            ids = [e.id for e in Evaluation.search([
+                        ('company', 'in', scope), ('scheme', '=', scheme.id),
+                        ('year', '=', args.year),
+                        ('period_kind', '=', 'year')])]
+            result = {}
+            for table in STORED:
+                where = ('evaluation = ANY(%s)' if 'value' not in table else
+                    'line IN (SELECT id FROM court_scoring_evaluation_line '
+                    'WHERE evaluation = ANY(%s))')
+                tryton.execute(f'SELECT * FROM {table} WHERE {where}',
+                    (ids,))
+                columns = [d[0] for d in tryton.description if d[0] != 'id']
+                rows = [r[1:] for r in tryton.fetchall()]
+                result[table] = (columns, rows)
+            return result
+
+        for table in STORED:
+            # the same columns and indexes, none of the foreign keys to
+            # evaluations the benchmark's transaction has not committed
+            cursor.execute(f'CREATE TEMP TABLE IF NOT EXISTS "bench_{table}" '
+                f'(LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY '
+                'INCLUDING INDEXES)')
+
+        def baseline(scope, stored=None):
+            """The same figures in raw SQL (the case counts, the roster
+            and petition figures of every court, the reported values)
+            and, with stored, writing the rows the evaluation stores"""
+            params = {'s': year_start, 'e': year_end,
+                'ps': year_start.replace(year=year_start.year - 1),
+                'pe': year_end.replace(year=year_end.year - 1),
+                'courts': Company.court_and_subordinates(scope)}
+
             def run_():
-                for sql in (BASELINE_SQL, REPORTED_SQL):
-                    cursor.execute(sql, {'s': year_start, 'e': year_end,
-                            'courts': Company.court_and_subordinates(scope)
-                            if sql is BASELINE_SQL else scope})
-                    cursor.fetchall()
+                for sql in (BASELINE_SQL, REPORTED_SQL) + ((
+                            ROSTER_SQL, PETITION_SQL) if stored else ()):
+                    for statement in sql.split(';'):
+                        cursor.execute(statement, dict(params,
+                                courts=scope) if sql is REPORTED_SQL
+                            else params)
+                        cursor.fetchall()
+                for table, (columns, rows) in (stored or {}).items():
+                    cursor.execute(f'DELETE FROM "bench_{table}"')
+                    names = ', '.join(f'"{c}"' for c in columns)
+                    marks = ', '.join(['%s'] * len(columns))
+                    cursor.executemany(f'INSERT INTO "bench_{table}" '
+                        f'({names}) VALUES ({marks})', rows)
             return run_
 
         for label, scope in [('one court-year', [court]),
@@ -187,10 +306,16 @@ WHERE c.court_level = 'basic' AND k.source IN ('reported', 'mixed')
             def evaluate():
                 Evaluation.evaluate(scope, scheme, 'year', args.year, 1)
             evaluate()
-            base = baseline([c.id for c in scope])
-            base()
-            report(f"evaluation, {label}", timed(evaluate, args.repeat),
-                timed(base, args.repeat))
+            scope_ids = [c.id for c in scope]
+            partial, full = baseline(scope_ids), baseline(
+                scope_ids, stored_rows(scope_ids))
+            partial()
+            full()
+            measured = timed(evaluate, args.repeat)
+            report(f"evaluation, {label}", measured,
+                timed(full, args.repeat))
+            report(f"  (against the case counts and reported values only)",
+                measured, timed(partial, args.repeat))
             if args.profile and len(scope) > 1:
                 import cProfile
                 import pstats

@@ -25,14 +25,17 @@ returns ``{court_id: IndicatorResult}``, each court with the courts below
 it, equal to ``compute`` court by court.  A code listed in ``_batched()``
 has a method that also accepts ``{key: [court ids]}`` and then answers
 ``{key: IndicatorResult}`` from one query; the others are called once a
-court.
+court.  ``_batch_groups``, ``_batch_rows`` and ``_batch_answer`` are the
+pieces such a method is made of.
 """
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Model
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from .exceptions import IndicatorError
 
@@ -69,6 +72,38 @@ class Indicator(Model):
     def _batched(cls):
         "The codes whose method computes many groups of courts at once"
         return set()
+
+    @staticmethod
+    def _batch_groups(court_ids):
+        "{key: court ids}: a batch as it is, a list of ids as the group None"
+        return court_ids if isinstance(court_ids, dict) else {
+            None: court_ids}
+
+    @classmethod
+    def _batch_rows(cls, court_ids, query):
+        """{key: [rows]} of court_ids, a list of ids (one group, key None)
+        or a batch {key: ids}: query(all the court ids, sorted) runs once
+        and gives an SQL query whose rows start with a court id; each row
+        goes to every group holding that court, in the query's order.
+        No court, no query."""
+        groups = cls._batch_groups(court_ids)
+        keys_of = defaultdict(list)
+        for key, ids in groups.items():
+            for id_ in set(ids or []):
+                keys_of[id_].append(key)
+        rows = {key: [] for key in groups}
+        if keys_of:
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*query(sorted(keys_of)))
+            for row in cursor:
+                for key in keys_of[row[0]]:
+                    rows[key].append(row)
+        return rows
+
+    @staticmethod
+    def _batch_answer(court_ids, results):
+        "results ({key: result}) as asked: a dict for a batch, else one"
+        return results if isinstance(court_ids, dict) else results[None]
 
     @classmethod
     def codes(cls):

@@ -7,6 +7,7 @@ only figures worked out in Python are the days a mediator was active
 (B2: intervals of the state history and of the appointments, read as
 tuples).  Formulas and choices: doc/mediation_figures.md."""
 import datetime as dt
+import weakref
 from collections import defaultdict
 from decimal import Decimal
 
@@ -27,6 +28,8 @@ EXCLUDED_STATES = ['draft', 'cancelled']
 JUDICIAL = ['judicial_confirmation', 'mediation_document']
 REMOTE_MODES = ['video', 'audio']
 DAYS_PER_MONTH = Decimal('365.25') / 12  # 30.4375
+# transaction → (key, B2 of that key): see Indicator._mediation_b2
+_B2_MEMO = weakref.WeakKeyDictionary()
 
 
 def _id(value):
@@ -160,40 +163,9 @@ class Indicator(metaclass=PoolMeta):
 
     @classmethod
     def _batched(cls):
-        return super()._batched() | {'B5N', 'B6', 'B7', 'B8', 'B9', 'B10',
-            'B11', 'B12', 'B16M', 'B18'}
-
-    @staticmethod
-    def _mediation_asked(court_ids):
-        "{key: court ids}: a batch as it is, a list as the group None"
-        return court_ids if isinstance(court_ids, dict) else {
-            None: court_ids}
-
-    @classmethod
-    def _mediation_rows(cls, court_ids, query):
-        """{key: [rows]} of court_ids, a list of ids (one group, key None)
-        or {key: ids} (a batch): query(all the court ids) runs once and
-        gives an SQL query whose rows start with the case's company; each
-        row goes to every group holding that company, in the query's
-        order.  No court, no query."""
-        groups = cls._mediation_asked(court_ids)
-        keys_of = defaultdict(list)
-        for key, ids in groups.items():
-            for id_ in set(ids or []):
-                keys_of[id_].append(key)
-        rows = {key: [] for key in groups}
-        if keys_of:
-            cursor = Transaction().connection.cursor()
-            cursor.execute(*query(sorted(keys_of)))
-            for row in cursor:
-                for key in keys_of[row[0]]:
-                    rows[key].append(row)
-        return rows
-
-    @staticmethod
-    def _mediation_answer(court_ids, results):
-        "results ({key: result}) as asked: a dict for a batch, else one"
-        return results if isinstance(court_ids, dict) else results[None]
+        return super()._batched() | {'B1', 'B2', 'B2_under', 'B3', 'B4',
+            'B5N', 'B6', 'B7', 'B8', 'B9', 'B10', 'B11', 'B12', 'B16M',
+            'B18'}
 
     @classmethod
     def _mediation_count(cls, code, court_ids, start, end, population,
@@ -218,7 +190,7 @@ class Indicator(metaclass=PoolMeta):
                 by(case, dispute_type) if by is not None else Literal(None),
                 where=where, order_by=[case.id])
         results = {}
-        for key, rows in cls._mediation_rows(court_ids, query).items():
+        for key, rows in cls._batch_rows(court_ids, query).items():
             ids = [r[1] for r in rows]
             if numerator is None:
                 results[key] = IndicatorResult(code=code, value=len(ids),
@@ -231,7 +203,7 @@ class Indicator(metaclass=PoolMeta):
                 value=ratio(num, den), numerator=num, denominator=den,
                 unit=unit, model=CASE_MODEL, record_ids=ids,
                 details={'numerator_ids': numerator_ids})
-            if by is not None and cls._mediation_asked(court_ids)[key]:
+            if by is not None and cls._batch_groups(court_ids)[key]:
                 by_value = defaultdict(lambda: [0, 0])
                 for _, _, selected, value in rows:
                     if value is not None:
@@ -240,7 +212,7 @@ class Indicator(metaclass=PoolMeta):
                 result.details['by_domain'] = {
                     value: tuple(counts)
                     for value, counts in by_value.items()}
-        return cls._mediation_answer(court_ids, results)
+        return cls._batch_answer(court_ids, results)
 
     @classmethod
     def mediation_b5_prelitigation_cases(cls, court_ids, start, end,
@@ -258,11 +230,11 @@ class Indicator(metaclass=PoolMeta):
                     list(cls._mediation_non_prelitigation_sources))
             return case.select(case.company, case.id, where=where,
                 order_by=[case.id])
-        return cls._mediation_answer(court_ids, {
+        return cls._batch_answer(court_ids, {
                 key: IndicatorResult(code='B5N', value=len(rows),
                     numerator=len(rows), unit='count', model=CASE_MODEL,
                     record_ids=[r[1] for r in rows])
-                for key, rows in cls._mediation_rows(
+                for key, rows in cls._batch_rows(
                     court_ids, query).items()})
 
     @classmethod
@@ -301,13 +273,13 @@ class Indicator(metaclass=PoolMeta):
             return from_.select(case.company, case.id, days, where=where,
                 order_by=[case.id])
         results = {}
-        for key, rows in cls._mediation_rows(court_ids, query).items():
+        for key, rows in cls._batch_rows(court_ids, query).items():
             total = int(round(sum(r[2] or 0 for r in rows)))
             results[key] = IndicatorResult(code='B9',
                 value=ratio(total, len(rows)), numerator=total,
                 denominator=len(rows), unit='days', model=CASE_MODEL,
                 record_ids=[r[1] for r in rows])
-        return cls._mediation_answer(court_ids, results)
+        return cls._batch_answer(court_ids, results)
 
     @classmethod
     def mediation_b10_remote(cls, court_ids, start, end, **filters):
@@ -350,221 +322,289 @@ class Indicator(metaclass=PoolMeta):
             lambda c, t: c.satisfaction == 'satisfied', filters=filters)
 
     # ------------------------------------------------------------------
-    # roster
+    # roster: every code also takes a batch {key: court ids} (one query
+    # for all the courts of an evaluation, split by court here)
 
     @classmethod
     def _mediators_active_at(cls, court_ids, date, mediator=None):
         """Return the sorted ids of the mediators active at date: their
         latest state change on or before date (the last created on the same
         date) is to 'active', and an appointment to one of court_ids covers
-        date."""
-        if not court_ids:
-            return []
+        date.  For a batch {key: court ids}: {key: sorted ids}."""
         pool = Pool()
-        Mediator = pool.get(MEDIATOR_MODEL)
         Change = pool.get('court.mediator.state_change')
         Appointment = pool.get('court.mediator.appointment')
-        mediator_t = Mediator.__table__()
-        change = Change.__table__()
-        appointment = Appointment.__table__()
-        latest = change.select(change.to_state,
-            where=(change.mediator == mediator_t.id) & (change.date <= date),
-            order_by=[change.date.desc, change.id.desc], limit=1)
-        appointed = Exists(appointment.select(appointment.id,
-                where=(appointment.mediator == mediator_t.id)
-                & appointment.company.in_(list(court_ids))
+
+        def query(all_ids):
+            change = Change.__table__()
+            appointment = Appointment.__table__()
+            # the courts' appointments first (on the indexed company), the
+            # latest state only of the mediators they hold
+            latest = change.select(change.to_state,
+                where=(change.mediator == appointment.mediator)
+                & (change.date <= date),
+                order_by=[change.date.desc, change.id.desc], limit=1)
+            where = (appointment.company.in_(all_ids)
                 & (appointment.date_start <= date)
                 & ((appointment.date_end == Null)
-                    | (appointment.date_end >= date))))
-        where = Equal(latest, 'active') & appointed
-        if mediator is not None:
-            where &= mediator_t.id == _id(mediator)
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*mediator_t.select(mediator_t.id, where=where,
-                order_by=[mediator_t.id]))
-        return [r[0] for r in cursor]
+                    | (appointment.date_end >= date))
+                & Equal(latest, 'active'))
+            if mediator is not None:
+                where &= appointment.mediator == _id(mediator)
+            return appointment.select(appointment.company,
+                appointment.mediator, where=where,
+                group_by=[appointment.company, appointment.mediator])
+        return cls._batch_answer(court_ids, {
+                key: sorted({r[1] for r in rows})
+                for key, rows in cls._batch_rows(court_ids, query).items()})
+
+    @classmethod
+    def _roster_batch(cls, court_ids, compute):
+        """compute(key, court ids) for each group of court_ids (a list or
+        a batch), answered as asked"""
+        return cls._batch_answer(court_ids, {key: compute(key, ids)
+                for key, ids in cls._batch_groups(court_ids).items()})
 
     @classmethod
     def mediation_b1_roster_growth(cls, court_ids, start, end,
             station=None, mediator=None, dispute_type=None):
         "B1: (active at end − active at start) ÷ active at start"
-        at_start = cls._mediators_active_at(court_ids, start, mediator)
-        at_end = cls._mediators_active_at(court_ids, end, mediator)
-        growth = len(at_end) - len(at_start)
-        return IndicatorResult(code='B1',
-            value=ratio(growth, len(at_start)), numerator=growth,
-            denominator=len(at_start), unit='ratio', model=MEDIATOR_MODEL,
-            record_ids=at_end, details={
-                'active_start': at_start,
-                'active_end': at_end,
-                'joined': sorted(set(at_end) - set(at_start)),
-                'left': sorted(set(at_start) - set(at_end)),
-                })
+        groups = cls._batch_groups(court_ids)
+        starts = cls._mediators_active_at(groups, start, mediator)
+        ends = cls._mediators_active_at(groups, end, mediator)
+
+        def result(key, ids):
+            at_start, at_end = starts[key], ends[key]
+            growth = len(at_end) - len(at_start)
+            return IndicatorResult(code='B1',
+                value=ratio(growth, len(at_start)), numerator=growth,
+                denominator=len(at_start), unit='ratio',
+                model=MEDIATOR_MODEL, record_ids=at_end, details={
+                    'active_start': at_start,
+                    'active_end': at_end,
+                    'joined': sorted(set(at_end) - set(at_start)),
+                    'left': sorted(set(at_start) - set(at_end)),
+                    })
+        return cls._roster_batch(court_ids, result)
 
     @classmethod
     def mediation_b3_active_mediators(cls, court_ids, start, end,
             station=None, mediator=None, dispute_type=None):
         "B3: active invited mediators at end"
-        ids = cls._mediators_active_at(court_ids, end, mediator)
-        return IndicatorResult(code='B3', value=len(ids),
-            numerator=len(ids), unit='count', model=MEDIATOR_MODEL,
-            record_ids=ids)
+        ends = cls._mediators_active_at(
+            cls._batch_groups(court_ids), end, mediator)
+        return cls._roster_batch(court_ids, lambda key, _: IndicatorResult(
+                code='B3', value=len(ends[key]), numerator=len(ends[key]),
+                unit='count', model=MEDIATOR_MODEL, record_ids=ends[key]))
 
     @classmethod
     def mediation_b4_organisations(cls, court_ids, start, end,
             station=None, mediator=None, dispute_type=None):
         """B4: distinct organisations with an agreement with one of the
         courts signed and in force on end"""
-        if not court_ids:
-            return IndicatorResult(code='B4', value=0, numerator=0,
-                unit='count', model='court.mediation.organisation')
         Agreement = Pool().get('court.mediation.agreement')
-        agreement = Agreement.__table__()
-        where = (agreement.company.in_(list(court_ids))
-            & (agreement.signed_date <= end)
-            & (agreement.start_date <= end)
-            & ((agreement.end_date == Null) | (agreement.end_date >= end)))
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*agreement.select(
-                Count(agreement.organisation, distinct=True), where=where))
-        count, = cursor.fetchone()
-        cursor.execute(*agreement.select(agreement.organisation,
-                where=where, group_by=[agreement.organisation],
-                order_by=[agreement.organisation]))
-        ids = [r[0] for r in cursor]
-        return IndicatorResult(code='B4', value=int(count),
-            numerator=int(count), unit='count',
-            model='court.mediation.organisation', record_ids=ids)
+
+        def query(all_ids):
+            agreement = Agreement.__table__()
+            return agreement.select(agreement.company,
+                agreement.organisation,
+                where=agreement.company.in_(all_ids)
+                & (agreement.signed_date <= end)
+                & (agreement.start_date <= end)
+                & ((agreement.end_date == Null)
+                    | (agreement.end_date >= end)),
+                group_by=[agreement.company, agreement.organisation])
+        rows = cls._batch_rows(court_ids, query)
+
+        def result(key, ids):
+            organisations = sorted({r[1] for r in rows[key]})
+            return IndicatorResult(code='B4', value=len(organisations),
+                numerator=len(organisations), unit='count',
+                model='court.mediation.organisation',
+                record_ids=organisations)
+        return cls._roster_batch(court_ids, result)
 
     @classmethod
     def _mediator_active_days(cls, court_ids, start, end, mediator=None):
         """Return {mediator id: days active in [start, end]} of the
-        mediators active at least one day of the period.  The intervals
-        come from SQL as tuples; their intersection is worked out here."""
+        mediators active at least one day of the period (for a batch:
+        {key: that of the group}).  The intervals come from SQL as tuples
+        (the appointments with their court, the state history of the
+        mediators appointed); their intersection is worked out here, the
+        active intervals of a mediator once for all the groups."""
         pool = Pool()
         Change = pool.get('court.mediator.state_change')
         Appointment = pool.get('court.mediator.appointment')
         change = Change.__table__()
-        appointment = Appointment.__table__()
-        cursor = Transaction().connection.cursor()
 
-        where = (appointment.company.in_(list(court_ids))
-            & (appointment.date_start <= end)
-            & ((appointment.date_end == Null)
-                | (appointment.date_end >= start)))
-        if mediator is not None:
-            where &= appointment.mediator == _id(mediator)
-        cursor.execute(*appointment.select(
+        def query(all_ids):
+            appointment = Appointment.__table__()
+            where = (appointment.company.in_(all_ids)
+                & (appointment.date_start <= end)
+                & ((appointment.date_end == Null)
+                    | (appointment.date_end >= start)))
+            if mediator is not None:
+                where &= appointment.mediator == _id(mediator)
+            return appointment.select(appointment.company,
                 appointment.mediator, appointment.date_start,
-                appointment.date_end, where=where))
-        appointed = defaultdict(list)
-        for mediator_id, date_start, date_end in cursor:
-            appointed[mediator_id].append((
-                    _to_date(date_start), _to_date(date_end) or end))
-        if not appointed:
-            return {}
+                appointment.date_end, where=where)
+        rows = cls._batch_rows(court_ids, query)
+        appointed = {key: defaultdict(list) for key in rows}
+        for key, key_rows in rows.items():
+            for _, mediator_id, date_start, date_end in key_rows:
+                appointed[key][mediator_id].append((
+                        _to_date(date_start), _to_date(date_end) or end))
+        mediator_ids = sorted({m for a in appointed.values() for m in a})
+        active = {}
+        if mediator_ids:
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*change.select(
+                    change.mediator, change.date, change.to_state,
+                    where=reduce_ids(change.mediator, mediator_ids)
+                    & (change.date <= end),
+                    order_by=[change.mediator, change.date, change.id]))
+            changes = defaultdict(list)
+            for mediator_id, date, state in cursor:
+                changes[mediator_id].append((_to_date(date), state))
+            for mediator_id in mediator_ids:
+                active[mediator_id] = _merge(
+                    _active_intervals(changes.get(mediator_id, []), end))
 
-        cursor.execute(*change.select(
-                change.mediator, change.date, change.to_state,
-                where=change.mediator.in_(list(appointed))
-                & (change.date <= end),
-                order_by=[change.mediator, change.date, change.id]))
-        changes = defaultdict(list)
-        for mediator_id, date, state in cursor:
-            changes[mediator_id].append((_to_date(date), state))
-
-        result = {}
-        for mediator_id, appointments in appointed.items():
-            active = []
-            history = changes.get(mediator_id, [])
-            for i, (date, state) in enumerate(history):
-                following = [d for d, _ in history[i + 1:] if d > date]
-                if state != 'active':
-                    continue
-                if i + 1 < len(history) and history[i + 1][0] == date:
-                    continue  # superseded on the same day
-                until = (following[0] - dt.timedelta(days=1)
-                    if following else end)
-                active.append((date, until))
-            days = _overlap_days(
-                _merge(active), _merge(appointments), start, end)
-            if days:
-                result[mediator_id] = days
-        return result
+        def result(key, ids):
+            days_of = {}
+            for mediator_id, appointments in appointed[key].items():
+                days = _overlap_days(active[mediator_id],
+                    _merge(appointments), start, end)
+                if days:
+                    days_of[mediator_id] = days
+            return days_of
+        return cls._roster_batch(court_ids, result)
 
     @classmethod
     def _mediation_b2(cls, court_ids, start, end, station=None,
             mediator=None, dispute_type=None):
-        """Return (rates, days, cases, under, idle, inactive_with_cases)"""
-        active_days = (cls._mediator_active_days(
-                court_ids, start, end, mediator) if court_ids else {})
-        cases = {}
-        if court_ids:
-            pool = Pool()
-            Assignment = pool.get('court.mediation.case.assignment')
+        """Return (rates, days, cases, under, idle, inactive_with_cases)
+        ({key: that} for a batch), remembered for the transaction until
+        it writes (B2 and B2_under of one scope are computed once)"""
+        transaction = Transaction()
+        groups = cls._batch_groups(court_ids)
+        key = (transaction.counter, isinstance(court_ids, dict),
+            tuple(sorted((k, tuple(sorted(v or [])))
+                    for k, v in groups.items())),
+            start, end, _id(station), _id(mediator), _id(dispute_type))
+        memo = _B2_MEMO.get(transaction)
+        if memo is not None and memo[0] == key:
+            return memo[1]
+        result = cls._mediation_b2_compute(court_ids, start, end,
+            station=station, mediator=mediator, dispute_type=dispute_type)
+        _B2_MEMO[transaction] = (key, result)
+        return result
+
+    @classmethod
+    def _mediation_b2_compute(cls, court_ids, start, end, station=None,
+            mediator=None, dispute_type=None):
+        pool = Pool()
+        Assignment = pool.get('court.mediation.case.assignment')
+        groups = cls._batch_groups(court_ids)
+        active_days = cls._mediator_active_days(
+            groups, start, end, mediator)
+
+        def query(all_ids):
             assignment = Assignment.__table__()
             case, _, _ = cls._mediation_tables()
-            where = (cls._mediation_case_where(case, court_ids,
+            where = (cls._mediation_case_where(case, all_ids,
                     station=station, mediator=None,
                     dispute_type=dispute_type)
                 & (assignment.date >= start) & (assignment.date <= end))
             if mediator is not None:
                 where &= assignment.mediator == _id(mediator)
-            cursor = Transaction().connection.cursor()
-            cursor.execute(*assignment.join(case,
-                    condition=assignment.case == case.id).select(
-                    assignment.mediator,
-                    Count(assignment.case, distinct=True),
-                    where=where, group_by=[assignment.mediator]))
-            cases = {m: int(n) for m, n in cursor}
+            # a case is of one court: the distinct cases of a mediator in
+            # a group are the sum over the group's courts
+            return assignment.join(case,
+                condition=assignment.case == case.id).select(
+                case.company, assignment.mediator,
+                Count(assignment.case, distinct=True),
+                where=where, group_by=[case.company, assignment.mediator])
+        case_rows = cls._batch_rows(groups, query)
         target = Decimal(cls._mediator_monthly_target)
         minimum = Decimal(cls._mediator_minimum_months)
-        rates, under, idle = {}, [], []
-        for mediator_id, days in sorted(active_days.items()):
-            months = max(Decimal(days) / DAYS_PER_MONTH, minimum)
-            count = cases.get(mediator_id, 0)
-            rate = Decimal(count) / months
-            rates[mediator_id] = rate.quantize(Decimal('0.0001'))
-            if rate < target:
-                under.append(mediator_id)
-            if not count:
-                idle.append(mediator_id)
-        inactive = sorted(set(cases) - set(active_days))
-        return rates, active_days, cases, under, idle, inactive
+
+        def result(key, ids):
+            cases = defaultdict(int)
+            for _, mediator_id, count in case_rows[key]:
+                cases[mediator_id] += int(count)
+            cases = dict(cases)
+            rates, under, idle = {}, [], []
+            for mediator_id, days in sorted(active_days[key].items()):
+                months = max(Decimal(days) / DAYS_PER_MONTH, minimum)
+                count = cases.get(mediator_id, 0)
+                rate = Decimal(count) / months
+                rates[mediator_id] = rate.quantize(Decimal('0.0001'))
+                if rate < target:
+                    under.append(mediator_id)
+                if not count:
+                    idle.append(mediator_id)
+            inactive = sorted(set(cases) - set(active_days[key]))
+            return rates, active_days[key], cases, under, idle, inactive
+        return cls._roster_batch(court_ids, result)
 
     @classmethod
     def mediation_b2_caseload(cls, court_ids, start, end, station=None,
             mediator=None, dispute_type=None):
         """B2: mediators active in the period handling at least the target
         cases a month ÷ mediators active in the period"""
-        rates, days, cases, under, idle, inactive = cls._mediation_b2(
-            court_ids, start, end, station=station, mediator=mediator,
+        computed = cls._mediation_b2(cls._batch_groups(court_ids), start,
+            end, station=station, mediator=mediator,
             dispute_type=dispute_type)
-        meeting = len(rates) - len(under)
-        return IndicatorResult(code='B2', value=ratio(meeting, len(rates)),
-            numerator=meeting, denominator=len(rates), unit='ratio',
-            model=MEDIATOR_MODEL, record_ids=under, details={
-                'rates': rates,
-                'days': days,
-                'cases': {m: cases.get(m, 0) for m in rates},
-                'under_target': under,
-                'no_cases': idle,
-                'inactive_with_cases': inactive,
-                'target': cls._mediator_monthly_target,
-                })
+
+        def result(key, ids):
+            rates, days, cases, under, idle, inactive = computed[key]
+            meeting = len(rates) - len(under)
+            return IndicatorResult(code='B2',
+                value=ratio(meeting, len(rates)), numerator=meeting,
+                denominator=len(rates), unit='ratio', model=MEDIATOR_MODEL,
+                record_ids=under, details={
+                    'rates': rates,
+                    'days': days,
+                    'cases': {m: cases.get(m, 0) for m in rates},
+                    'under_target': under,
+                    'no_cases': idle,
+                    'inactive_with_cases': inactive,
+                    'target': cls._mediator_monthly_target,
+                    })
+        return cls._roster_batch(court_ids, result)
 
     @classmethod
     def mediation_b2_under_target(cls, court_ids, start, end, station=None,
             mediator=None, dispute_type=None):
         "B2_under: mediators active in the period under the target"
-        result = cls.mediation_b2_caseload(court_ids, start, end,
-            station=station, mediator=mediator, dispute_type=dispute_type)
-        under = result.details['under_target']
-        return IndicatorResult(code='B2_under', value=len(under),
-            numerator=len(under), denominator=result.denominator,
-            unit='count', model=MEDIATOR_MODEL, record_ids=under,
-            details=result.details)
+        b2 = cls.mediation_b2_caseload(cls._batch_groups(court_ids), start,
+            end, station=station, mediator=mediator,
+            dispute_type=dispute_type)
 
+        def result(key, ids):
+            under = b2[key].details['under_target']
+            return IndicatorResult(code='B2_under', value=len(under),
+                numerator=len(under), denominator=b2[key].denominator,
+                unit='count', model=MEDIATOR_MODEL, record_ids=under,
+                details=b2[key].details)
+        return cls._roster_batch(court_ids, result)
+
+
+def _active_intervals(history, end):
+    """The inclusive intervals a mediator was active up to end, from the
+    state history [(date, state)] in date and creation order: a change
+    superseded by a later one of the same day does not count"""
+    active = []
+    for i, (date, state) in enumerate(history):
+        if state != 'active':
+            continue
+        if i + 1 < len(history) and history[i + 1][0] == date:
+            continue  # superseded on the same day
+        following = [d for d, _ in history[i + 1:] if d > date]
+        until = following[0] - dt.timedelta(days=1) if following else end
+        active.append((date, until))
+    return active
 
 def _to_date(value):
     "SQLite returns dates as text"

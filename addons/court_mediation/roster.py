@@ -237,10 +237,10 @@ class Mediator(Workflow, CourtMixin, ModelSQL, ModelView):
         by_court = {}
         for mediator in mediators:
             by_court.setdefault(mediator.company.id, []).append(mediator.id)
+        b2 = Indicator.mediation_b2_caseload(
+            Company.subordinates_of(list(by_court)), start, end)
         for court_id, ids in by_court.items():
-            details = Indicator.mediation_b2_caseload(
-                Company.court_and_subordinates([court_id]),
-                start, end).details
+            details = b2[court_id].details
             under, idle = set(details['under_target']), set(
                 details['no_cases'])
             for mediator_id in ids:

@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 
 from sql import Literal, Null
-from sql.aggregate import Count
 from sql.conditionals import Case
 
 from trytond.modules.court_base.indicator import IndicatorResult, ratio
@@ -68,33 +67,40 @@ class Indicator(metaclass=PoolMeta):
         return providers
 
     @classmethod
+    def _batched(cls):
+        return super()._batched() | {'D1', 'D2', 'D3', 'D4', 'D5', 'D6',
+            'D7', 'D8', 'A9', 'A10', 'A11'}
+
+    @classmethod
     def _petition_ratio(cls, code, court_ids, start, end, date_field,
             base, numerator):
         """A ratio of petitions: the denominator those of the courts whose
         date_field is in [start, end] and match base, the numerator those
-        of them matching numerator"""
+        of them matching numerator (court_ids may be a batch)"""
         Petition = Pool().get(PETITION)
-        table = Petition.__table__()
-        date = getattr(table, date_field)
-        # a superior court's record assigned down is counted once: as the
-        # copy the court below handles
-        where = (table.company.in_(list(court_ids) or [-1])
-            & (date >= start) & (date <= end)
-            & (table.state != 'cancelled')
-            & (table.assigned_to_court == Null) & base(table))
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(
-                table.id,
+
+        def query(all_ids):
+            table = Petition.__table__()
+            date = getattr(table, date_field)
+            # a superior court's record assigned down is counted once: as
+            # the copy the court below handles
+            where = (table.company.in_(all_ids)
+                & (date >= start) & (date <= end)
+                & (table.state != 'cancelled')
+                & (table.assigned_to_court == Null) & base(table))
+            return table.select(table.company, table.id,
                 Case((numerator(table), Literal(1)), else_=Literal(0)),
-                where=where, order_by=[table.id]))
-        rows = cursor.fetchall()
-        ids = [r[0] for r in rows]
-        numerator_ids = [r[0] for r in rows if r[1]]
-        return IndicatorResult(
-            code=code, value=ratio(len(numerator_ids), len(ids)),
-            numerator=len(numerator_ids), denominator=len(ids),
-            unit='ratio', model=PETITION, record_ids=ids,
-            details={'numerator_ids': numerator_ids})
+                where=where, order_by=[table.id])
+        results = {}
+        for key, rows in cls._batch_rows(court_ids, query).items():
+            ids = [r[1] for r in rows]
+            numerator_ids = [r[1] for r in rows if r[2]]
+            results[key] = IndicatorResult(
+                code=code, value=ratio(len(numerator_ids), len(ids)),
+                numerator=len(numerator_ids), denominator=len(ids),
+                unit='ratio', model=PETITION, record_ids=ids,
+                details={'numerator_ids': numerator_ids})
+        return cls._batch_answer(court_ids, results)
 
     @classmethod
     def petition_d1_entry(cls, court_ids, start, end, **filters):
@@ -140,81 +146,90 @@ class Indicator(metaclass=PoolMeta):
             lambda t: t.feedback_date != None)  # noqa: E711
 
     @classmethod
-    def _petition_escalation_counts(cls, court_ids, start, end):
+    def _petition_escalation_rows(cls, court_ids, start, end):
+        """{key: [(company, id, destination)]} of the escalations of
+        [start, end] (court_ids: a list, key None, or a batch)"""
         Escalation = Pool().get('court.petition.escalation')
-        table = Escalation.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(
-                table.destination, Count(table.id),
-                where=table.company.in_(list(court_ids) or [-1])
+
+        def query(all_ids):
+            table = Escalation.__table__()
+            return table.select(table.company, table.id, table.destination,
+                where=table.company.in_(all_ids)
                 & (table.date >= start) & (table.date <= end),
-                group_by=[table.destination]))
-        counts = dict.fromkeys(DESTINATIONS, 0)
-        counts.update(dict(cursor))
-        return counts
+                order_by=[table.id])
+        return cls._batch_rows(cls._batch_groups(court_ids), query)
 
     @classmethod
     def _petition_escalations(cls, court_ids, start, end):
-        "Per destination: (this period, the same period a year before)"
-        current = cls._petition_escalation_counts(court_ids, start, end)
-        previous = cls._petition_escalation_counts(
+        """Per group of court_ids ({key: ids}): ({destination: {count,
+        previous, change, met}} of this period and the same period a year
+        before, the ids of this period's escalations by destination)"""
+        current = cls._petition_escalation_rows(court_ids, start, end)
+        previous = cls._petition_escalation_rows(
             court_ids, _shift_year(start), _shift_year(end))
+        fall = cls._petition_escalation_fall
         result = {}
-        for destination in DESTINATIONS:
-            now, before = current[destination], previous[destination]
-            change = (ratio(now - before, before) if before else None)
-            fall = cls._petition_escalation_fall
-            met = (now == 0) if not before else (
-                Decimal(before - now) / before >= fall)
-            result[destination] = {
-                'count': now, 'previous': before, 'change': change,
-                'met': met}
+        for key in current:
+            ids = {d: [] for d in DESTINATIONS}
+            for _, id_, destination in current[key]:
+                ids.setdefault(destination, []).append(id_)
+            before_counts = dict.fromkeys(DESTINATIONS, 0)
+            for _, _, destination in previous[key]:
+                before_counts[destination] = before_counts.get(
+                    destination, 0) + 1
+            by_destination = {}
+            for destination in DESTINATIONS:
+                now = len(ids[destination])
+                before = before_counts[destination]
+                change = (ratio(now - before, before) if before else None)
+                met = (now == 0) if not before else (
+                    Decimal(before - now) / before >= fall)
+                by_destination[destination] = {
+                    'count': now, 'previous': before, 'change': change,
+                    'met': met}
+            result[key] = (by_destination, ids)
         return result
-
-    @classmethod
-    def _petition_escalation_ids(cls, court_ids, start, end,
-            destination=None):
-        Escalation = Pool().get('court.petition.escalation')
-        table = Escalation.__table__()
-        where = (table.company.in_(list(court_ids) or [-1])
-            & (table.date >= start) & (table.date <= end))
-        if destination:
-            where &= table.destination == destination
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.id, where=where,
-                order_by=[table.id]))
-        return [r[0] for r in cursor]
 
     @classmethod
     def petition_d6_escalations(cls, court_ids, start, end,
             destination=None, **filters):
-        by_destination = cls._petition_escalations(court_ids, start, end)
-        if destination:
-            value = by_destination[destination]['count']
-            previous = by_destination[destination]['previous']
-        else:
-            value = sum(d['count'] for d in by_destination.values())
-            previous = sum(d['previous'] for d in by_destination.values())
-        return IndicatorResult(
-            code='D6', value=value, numerator=value, denominator=previous,
-            unit='count', model='court.petition.escalation',
-            record_ids=cls._petition_escalation_ids(
-                court_ids, start, end, destination),
-            details={'destinations': by_destination,
-                'previous': previous,
-                'change': ratio(value - previous, previous)
-                if previous else None})
+        groups = cls._batch_groups(court_ids)
+        escalations = cls._petition_escalations(groups, start, end)
+        results = {}
+        for key, (by_destination, ids) in escalations.items():
+            if destination:
+                value = by_destination[destination]['count']
+                previous = by_destination[destination]['previous']
+                record_ids = ids[destination]
+            else:
+                value = sum(d['count'] for d in by_destination.values())
+                previous = sum(
+                    d['previous'] for d in by_destination.values())
+                record_ids = sorted(i for v in ids.values() for i in v)
+            results[key] = IndicatorResult(
+                code='D6', value=value, numerator=value,
+                denominator=previous, unit='count',
+                model='court.petition.escalation', record_ids=record_ids,
+                details={'destinations': by_destination,
+                    'previous': previous,
+                    'change': ratio(value - previous, previous)
+                    if previous else None})
+        return cls._batch_answer(court_ids, results)
 
     @classmethod
     def petition_a11_escalation_fall(cls, court_ids, start, end, **filters):
-        by_destination = cls._petition_escalations(court_ids, start, end)
-        met = [d for d, v in by_destination.items() if v['met']]
-        return IndicatorResult(
-            code='A11', value=len(met), numerator=len(met),
-            denominator=len(DESTINATIONS), unit='count',
-            model='court.petition.escalation',
-            record_ids=cls._petition_escalation_ids(court_ids, start, end),
-            details={'destinations': by_destination, 'met': met})
+        groups = cls._batch_groups(court_ids)
+        results = {}
+        for key, (by_destination, ids) in cls._petition_escalations(
+                groups, start, end).items():
+            met = [d for d, v in by_destination.items() if v['met']]
+            results[key] = IndicatorResult(
+                code='A11', value=len(met), numerator=len(met),
+                denominator=len(DESTINATIONS), unit='count',
+                model='court.petition.escalation',
+                record_ids=sorted(i for v in ids.values() for i in v),
+                details={'destinations': by_destination, 'met': met})
+        return cls._batch_answer(court_ids, results)
 
     @classmethod
     def petition_d7_analysis(cls, court_ids, start, end, **filters):
@@ -229,23 +244,26 @@ class Indicator(metaclass=PoolMeta):
                     ('2', dt.date(year, 12, 31))]:
                 if start <= last <= min(end, today):
                     halves.append((year, half))
-        table = Analysis.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(
-                table.year, table.half, table.id,
-                where=table.company.in_(list(court_ids) or [-1])
+
+        def query(all_ids):
+            table = Analysis.__table__()
+            return table.select(table.company, table.year, table.half,
+                table.id, where=table.company.in_(all_ids)
                 & table.year.in_([y for y, _ in halves] or [-1]),
-                order_by=[table.id]))
-        done, ids = set(), []
-        for year, half, analysis_id in cursor:
-            if (year, half) in halves:
-                done.add((year, half))
-                ids.append(analysis_id)
-        return IndicatorResult(
-            code='D7', value=ratio(len(done), len(halves)),
-            numerator=len(done), denominator=len(halves), unit='ratio',
-            model='court.petition.analysis', record_ids=ids,
-            details={'halves': halves, 'done': sorted(done)})
+                order_by=[table.id])
+        results = {}
+        for key, rows in cls._batch_rows(court_ids, query).items():
+            done, ids = set(), []
+            for _, year, half, analysis_id in rows:
+                if (year, half) in halves:
+                    done.add((year, half))
+                    ids.append(analysis_id)
+            results[key] = IndicatorResult(
+                code='D7', value=ratio(len(done), len(halves)),
+                numerator=len(done), denominator=len(halves), unit='ratio',
+                model='court.petition.analysis', record_ids=ids,
+                details={'halves': halves, 'done': sorted(done)})
+        return cls._batch_answer(court_ids, results)
 
     @classmethod
     def petition_d8_repeat(cls, court_ids, start, end, **filters):
@@ -254,52 +272,63 @@ class Indicator(metaclass=PoolMeta):
         pool = Pool()
         Petition = pool.get(PETITION)
         Petitioner = pool.get('court.petition.petitioner')
-        table = Petition.__table__()
-        line = Petitioner.__table__()
-        where = (table.company.in_(list(court_ids) or [-1])
-            & (table.received_date >= start) & (table.received_date <= end)
-            & table.state.in_(REGISTERED_STATES)
-            & (table.repeat == Literal(True)))
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*line.join(table,
+
+        def query(all_ids):
+            # a row per petitioner of a petition (a petition without one:
+            # a row with no party); a person is counted once a group
+            table = Petition.__table__()
+            line = Petitioner.__table__()
+            return table.join(line, 'LEFT',
                 condition=line.petition == table.id).select(
-                Count(line.party, distinct=True), where=where))
-        persons, = cursor.fetchone()
-        cursor.execute(*table.select(
-                table.category, Count(table.id), where=where,
-                group_by=[table.category]))
-        by_cause = {c or 'none': n for c, n in cursor}
-        cursor.execute(*table.select(table.id, where=where,
-                order_by=[table.id]))
-        ids = [r[0] for r in cursor]
-        cursor.execute(*line.join(table,
-                condition=line.petition == table.id).select(
-                Count(line.party, distinct=True),
-                where=table.company.in_(list(court_ids) or [-1])
+                table.company, table.id, table.repeat, table.category,
+                line.party,
+                where=table.company.in_(all_ids)
                 & (table.received_date >= start)
                 & (table.received_date <= end)
-                & table.state.in_(REGISTERED_STATES)))
-        all_persons, = cursor.fetchone()
-        return IndicatorResult(
-            code='D8', value=persons or 0, numerator=persons or 0,
-            denominator=all_persons or 0, unit='count', model=PETITION,
-            record_ids=ids,
-            details={'repeat_petitions': len(ids), 'by_cause': by_cause,
-                'first_time_persons': (all_persons or 0) - (persons or 0)})
+                & table.state.in_(REGISTERED_STATES),
+                order_by=[table.id])
+        results = {}
+        for key, rows in cls._batch_rows(court_ids, query).items():
+            ids, by_cause = [], {}
+            persons, all_persons = set(), set()
+            for _, petition_id, repeat, category, party in rows:
+                if party is not None:
+                    all_persons.add(party)
+                if not repeat:
+                    continue
+                if party is not None:
+                    persons.add(party)
+                if not ids or ids[-1] != petition_id:
+                    ids.append(petition_id)
+                    cause = category or 'none'
+                    by_cause[cause] = by_cause.get(cause, 0) + 1
+            results[key] = IndicatorResult(
+                code='D8', value=len(persons), numerator=len(persons),
+                denominator=len(all_persons), unit='count', model=PETITION,
+                record_ids=ids,
+                details={'repeat_petitions': len(ids), 'by_cause': by_cause,
+                    'first_time_persons': len(all_persons) - len(persons)})
+        return cls._batch_answer(court_ids, results)
 
     @classmethod
     def petition_a9_items(cls, court_ids, start, end, **filters):
-        items = {}
-        for code, method in [('D1', cls.petition_d1_entry),
+        groups = cls._batch_groups(court_ids)
+        figures = {code: method(groups, start, end)
+            for code, method in [('D1', cls.petition_d1_entry),
                 ('D2', cls.petition_d2_reply),
-                ('D3', cls.petition_d3_quality)]:
-            result = method(court_ids, start, end)
-            target = cls._petition_a9_targets[code]
-            items[code] = {
-                'value': result.value, 'target': target,
-                'met': result.value is not None and result.value >= target}
-        met = [c for c, v in items.items() if v['met']]
-        return IndicatorResult(
-            code='A9', value=len(met), numerator=len(met),
-            denominator=len(items), unit='count', model=PETITION,
-            details={'items': items, 'met': met})
+                ('D3', cls.petition_d3_quality)]}
+        results = {}
+        for key in groups:
+            items = {}
+            for code, by_key in figures.items():
+                value = by_key[key].value
+                target = cls._petition_a9_targets[code]
+                items[code] = {
+                    'value': value, 'target': target,
+                    'met': value is not None and value >= target}
+            met = [c for c, v in items.items() if v['met']]
+            results[key] = IndicatorResult(
+                code='A9', value=len(met), numerator=len(met),
+                denominator=len(items), unit='count', model=PETITION,
+                details={'items': items, 'met': met})
+        return cls._batch_answer(court_ids, results)

@@ -9,10 +9,14 @@ cause, the measure, who answers for it and by when are the court's words
 and survive recomputations.  An item that scores again is marked
 resolved, not deleted."""
 from collections import defaultdict
+from decimal import Decimal
+
+from sql import Column
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import ScoringAccessError
@@ -81,9 +85,31 @@ class Shortfall(ModelSQL, ModelView):
         super().write(*args)
 
     @classmethod
-    def sync(cls, evaluations):
+    def _existing(cls, evaluation_ids, names):
+        """{(evaluation, code): {id, evaluation, code, state, *names}} of
+        the shortfalls of evaluation_ids"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        columns = ['id', 'evaluation', 'code', 'state', *names]
+        existing = {}
+        for sub_ids in grouped_slice(evaluation_ids):
+            cursor.execute(*table.select(
+                    *(Column(table, c) for c in columns),
+                    where=reduce_ids(table.evaluation, list(sub_ids))))
+            for row in cursor:
+                record = dict(zip(columns, row))
+                for name in ('max_points', 'points'):
+                    if name in record:
+                        record[name] = _numeric(record[name])
+                existing[(record['evaluation'], record['code'])] = record
+        return existing
+
+    @classmethod
+    def sync(cls, evaluations, lines=None):
         """Bring the shortfalls of evaluations in step with their lines
-        (called by the computation, without access checks)"""
+        (called by the computation, without access checks); lines: the
+        values of the lines just computed (dicts with evaluation, code and
+        the line's fields), else they are read"""
         pool = Pool()
         Line = pool.get('court.scoring.evaluation.line')
         Date = pool.get('ir.date')
@@ -93,18 +119,20 @@ class Shortfall(ModelSQL, ModelView):
             return
         names = ['name', 'max_points', 'points', 'status', 'reason']
         with without_check_access():
-            # read as rows: a province's evaluation syncs thousands
-            existing = {(r['evaluation'], r['code']): r
-                for r in cls.search_read([('evaluation', 'in', ids)],
-                    fields_names=['evaluation', 'code', 'state', *names])}
+            # read as rows in SQL: a province's evaluation syncs thousands
+            existing = cls._existing(ids, names)
             seen = set()
             to_create = []
             to_write = defaultdict(list)    # values -> shortfall ids
-            for line in Line.search_read([
+            if lines is None:
+                lines = Line.search_read([
                         ('evaluation', 'in', ids),
                         ('status', 'in', list(SHORTFALL_STATUSES)),
-                        ], fields_names=['evaluation', 'evaluation.company',
-                        'code', *names]):
+                        ], fields_names=['evaluation', 'code', *names])
+            company = {e.id: e.company.id for e in evaluations}
+            for line in lines:
+                if line['status'] not in SHORTFALL_STATUSES:
+                    continue
                 key = (line['evaluation'], line['code'])
                 seen.add(key)
                 values = {n: line[n] for n in names}
@@ -112,7 +140,7 @@ class Shortfall(ModelSQL, ModelView):
                 if record is None:
                     values.update({
                             'evaluation': line['evaluation'],
-                            'company': line['evaluation.']['company'],
+                            'company': company[line['evaluation']],
                             'code': line['code'],
                             'state': 'open',
                             'found_on': today,
@@ -135,6 +163,11 @@ class Shortfall(ModelSQL, ModelView):
                 for values, record_ids in to_write.items():
                     args.extend((cls.browse(record_ids), dict(values)))
                 cls.write(*args)
+
+
+def _numeric(value):
+    "A numeric column as the ORM gives it (SQLite returns floats)"
+    return None if value is None else Decimal(str(value))
 
 
 def _frozen(values):

@@ -607,6 +607,19 @@ class MediationFiguresTestCase(unittest.TestCase):
         self.assertEqual(b2.details['cases'], {mediators['M5'].id: 0})
         self.assertEqual(b2.details['inactive_with_cases'], ids('M7'))
 
+        # B2 is remembered in the transaction only until it writes: M3's
+        # fifth June case makes it meet the target
+        fifth = case()
+        before = self._compute('B2', [courts['A']], start=D(2025, 6, 1))
+        again = self._compute('B2_under', [courts['A']],
+            start=D(2025, 6, 1))
+        Assignment.create([{'case': fifth.id,
+                    'mediator': mediators['M3'].id, 'date': D(2025, 6, 25)}])
+        after = self._compute('B2', [courts['A']], start=D(2025, 6, 1))
+        self.assertEqual((before.numerator, again.value, after.numerator),
+            (3, 2, 4))
+        self.assertEqual(after.record_ids, ids('M5'))
+
     @with_transaction()
     def test_organisations(self):
         "B4: organisations with an agreement in force on END"

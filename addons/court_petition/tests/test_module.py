@@ -331,6 +331,21 @@ class CourtPetitionTestCase(ModuleTestCase):
             assigned_to_court=A.id)
         self.assertEqual(compute('D1', courts['T']).denominator, 7)
         self.assertEqual(compute('D1', B).denominator, 1)
+        self._assert_batched(['D1', 'D2', 'D3', 'D4', 'D5', 'D8', 'A9',
+                'A10'], courts.values(), START, END)
+
+    def _assert_batched(self, codes, courts, start, end, **filters):
+        """compute_many of every court at once gives each court what
+        compute gives it alone"""
+        Indicator = Pool().get('court.indicator')
+        ids = [c.id for c in courts]
+        for code in codes:
+            self.assertIn(code, Indicator._batched())
+            many = Indicator.compute_many(code, ids, start, end, **filters)
+            self.assertEqual(set(many), set(ids), code)
+            for court in ids:
+                self.assertEqual(many[court], Indicator.compute(
+                        code, [court], start, end, **filters), (code, court))
 
     @with_transaction()
     def test_escalations(self):
@@ -366,6 +381,9 @@ class CourtPetitionTestCase(ModuleTestCase):
         a11 = Indicator.compute('A11', [courts['A'].id], START, END)
         self.assertEqual(a11.value, 2)
         self.assertEqual(sorted(a11.details['met']), ['beijing', 'circuit'])
+        self._assert_batched(['D6', 'A11'], courts.values(), START, END)
+        self._assert_batched(['D6'], courts.values(), START, END,
+            destination='beijing')
 
     @with_transaction()
     def test_d7_analysis(self):
@@ -380,6 +398,8 @@ class CourtPetitionTestCase(ModuleTestCase):
             D(2024, 12, 31))
         self.assertEqual((d7.numerator, d7.denominator), (1, 2))
         self.assertEqual(d7.details['done'], [(2024, '2')])
+        self._assert_batched(['D7'], courts.values(), D(2024, 1, 1),
+            D(2024, 12, 31))
 
     @with_transaction()
     def test_workbook(self):
