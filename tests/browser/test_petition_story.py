@@ -5,7 +5,8 @@
    matter, the demand, its kind and category; registration gives the number
    ``(YYYY)豫0302信访N号``.  A reply before the assignment is refused with
    the module's message.
-2. The officer assigns it to a department, records the handling, replies
+2. The officer assigns it to a department (执行局, chosen among the
+   court's departments), records the handling, replies
    and closes it resolved, with the reasons.
 3. The officer produces the half-year analysis workbook and downloads it.
 
@@ -196,7 +197,8 @@ def test_petition_story(browser, server, rpc, story, screenshot_dirs):
         # 2. assigned, handled, replied, closed
         steps = sao.Steps()
         sao.notebook_page(tab, steps, strings['handling'])
-        type_text(page, steps, tab, 'department', '执行局')
+        sao.pick(page, steps, sao.widget(tab, 'department'), '执行局',
+            'department')
         sao.toolbar(tab, steps, 'save', 'save')
         press(page, tab, steps, 'assign', 'assigned', state_of)
         type_text(page, steps, tab, 'handling_note', HANDLING)
@@ -215,7 +217,10 @@ def test_petition_story(browser, server, rpc, story, screenshot_dirs):
         print(f'assigning, handling, replying, closing: {steps.summary()}')
         petition = read(rpc[OFFICER], ids[0])
         assert petition['state'] == 'closed'
-        assert petition['department'] == '执行局'
+        department, = rpc[OFFICER].model('court.department', 'search', [
+                ('name', '=', '执行局'), ('company.division_code', '=', COURT)],
+            0, None, None)
+        assert petition['department'] == department
         assert petition['reply_date'] and petition['outcome'] == 'resolved'
         assert petition['outcome_reason'] == REASON
 
