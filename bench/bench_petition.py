@@ -58,7 +58,9 @@ SELECT
         'service', 'other'])[1 + (i %% 7)],
     CASE WHEN i %% 5 = 0 THEN '(2024)B执' || (i %% 20000) || '号' END,
     i %% 20 = 0, i %% 4 = 0, i %% 50 <> 0,
-    (ARRAY['执行局', '民一庭', '民二庭', '立案庭'])[1 + (i %% 4)],
+    (SELECT d.id FROM court_department d
+        WHERE d.company = (%(courts)s)[1 + (i %% %(ncourts)s)]
+        ORDER BY d.id OFFSET (i %% 4) LIMIT 1),
     CASE WHEN i %% 100 < 90 THEN CURRENT_DATE - (i %% 730) + 10 END,
     CASE WHEN i %% 100 < 80 THEN CURRENT_DATE - (i %% 730) + 12 END,
     CASE WHEN i %% 100 < 60 THEN 'resolved'
@@ -213,13 +215,15 @@ def run(args):
             cursor.execute(
                 "SELECT p.number, p.received_date, p.channel, p.category, "
                 "p.original_trial_number, p.original_enforcement_number, "
-                "p.repeat, p.department, p.reply_date, p.closed_date, "
+                "p.repeat, d.name, p.reply_date, p.closed_date, "
                 "p.outcome, p.outcome_reason, p.key, string_agg(pp.name, "
-                "'、') FROM court_petition p LEFT JOIN "
+                "'、') FROM court_petition p LEFT JOIN court_department d "
+                "ON d.id = p.department LEFT JOIN "
                 "court_petition_petitioner l ON l.petition = p.id LEFT JOIN "
                 "party_party pp ON pp.id = l.party WHERE p.company = %s AND "
                 "p.received_date BETWEEN %s AND %s AND p.state <> "
-                "'cancelled' GROUP BY p.id ORDER BY p.received_date, p.id",
+                "'cancelled' GROUP BY p.id, d.name "
+                "ORDER BY p.received_date, p.id",
                 (court, h_start, h_end))
             cursor.fetchall()
         report("half-year workbook of one court",

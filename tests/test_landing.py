@@ -13,7 +13,7 @@ LANDING = {
     'roster': ['Invited Mediators'],
     # the overdue lists on top of the court's petitions
     'petition': ['Petitions', 'Overdue Petitions'],
-    'judge': ['Petitions Assigned to Me'],
+    'judge': ['Petitions Assigned to Me or My Department'],
     # the evaluations, and on top their key petitions (owned by me first)
     'leader': ['Evaluations', 'Key Petitions'],
     'scoring': ['Evaluations'],

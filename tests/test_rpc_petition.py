@@ -34,7 +34,9 @@ ACCESS = {
     }
 # ir.rule: which petitions each role sees
 #   court: its court's petitions and those its court assigned down
-#   own:   those assigned to the judge
+#   own:   those assigned to the judge or to one of the judge's
+#          departments (court.department: judge_ is in 执行局, judge2_ in
+#          民一庭)
 SCOPE = {'judge': 'own', 'petition': 'court', 'leader': 'court',
     'supervisor': 'court'}
 # ir.model.button-res.group: who may press what
@@ -109,8 +111,16 @@ def demo(admin):
     info['city_petitions'] = petitions(['OR',
             ('company', '=', info['city']),
             ('assigning_court', '=', info['city'])])
-    info['judge_petitions'] = petitions(
-        [('assignee.login', '=', f'judge_{COURT}')])
+    info['judge_petitions'] = petitions(['OR',
+            ('assignee.login', '=', f'judge_{COURT}'),
+            ('department.users.login', '=', f'judge_{COURT}')])
+
+    def departments(court):
+        return {d['name']: d['id'] for d in admin.model('court.department',
+                'search_read', [('company', '=', court)], 0, None, None,
+                ['name'])}
+    info['departments'] = departments(info['court'])
+    info['other_departments'] = departments(info['other'])
     info['judge'] = user(f'judge_{COURT}')
     info['leader'] = user(f'leader_{COURT}')
     info['other_leader'] = user(f'leader_{OTHER}')
@@ -332,7 +342,8 @@ def test_workflow_by_roles(sessions, demo, admin):
     assert petition not in judge.model(PETITION, 'search', [], 0, None,
         None)
     officer.model(PETITION, 'write', [petition],
-        {'department': '执行局', 'assignee': demo['judge']})
+        {'department': demo['departments']['执行局'],
+            'assignee': demo['judge']})
     officer.model(PETITION, 'assign', [petition])
     assert petition in judge.model(PETITION, 'search', [], 0, None, None)
     # the intake is fixed: sent unchanged with the form it passes, changed
@@ -419,7 +430,8 @@ def test_superior_assigns_down(sessions, demo, admin):
     assert row['channel'] == 'superior' and row['key']
     assert row['state'] == 'registered'
     assert row['assigning_court'] == demo['city']
-    officer.model(PETITION, 'write', [copy], {'department': '立案庭'})
+    officer.model(PETITION, 'write', [copy],
+        {'department': demo['departments']['立案庭']})
     officer.model(PETITION, 'assign', [copy])
     officer.model(PETITION, 'write', [copy], {
             'handling_note': '已接谈。', 'reply_text': '已答复信访人。'})
@@ -436,6 +448,91 @@ def test_superior_assigns_down(sessions, demo, admin):
     officer.model(PETITION, 'send_feedback', [copy])
     row, = city.model(PETITION, 'read', [copy], ['feedback_date'])
     assert _date(row['feedback_date']) == testdb.court_today()
+
+
+def test_department_users(sessions, demo, admin):
+    """A department's user (judge2_, of 民一庭, never the assigned judge)
+    sees the petitions assigned to its department and nothing else of the
+    court, and handles them; the user of another department (judge_, of
+    执行局) does not see them; a department of another court is refused"""
+    officer = sessions('petition')
+    civil = sessions('judge2')
+    enforcement = sessions('judge')
+    other_civil = sessions('judge2', OTHER)
+    departments = demo['departments']
+    assert departments.keys() >= {'立案庭', '民一庭', '执行局', '信访办'}
+    # the demo: what 民一庭 was given, exactly
+    assigned = set(admin.model(PETITION, 'search', [
+                ('company', '=', demo['court']),
+                ('department', '=', departments['民一庭'])], 0, None, None))
+    assert assigned
+    seen = set(civil.model(PETITION, 'search', [], 0, None, None))
+    assert seen == assigned, (len(seen), len(assigned))
+    # the other department's judge sees of them only those assigned to
+    # him in person
+    personal = set(admin.model(PETITION, 'search', [
+                ('department', '=', departments['民一庭']),
+                ('assignee', '=', demo['judge'])], 0, None, None))
+    assert seen & demo['judge_petitions'] == personal
+    assert seen - personal
+    assert _denied(_error(lambda: enforcement.model(PETITION, 'read',
+                sorted(seen - personal)[:3], ['number'])))
+    assert _denied(_error(lambda: civil.model(PETITION, 'read',
+                sorted(demo['court_petitions'] - assigned)[:3],
+                ['number'])))
+    # a new petition assigned to 民一庭 only
+    petition, = officer.model(PETITION, 'create', [_new(demo,
+                matter='测试：交办民一庭', category='trial')])
+    officer.model(PETITION, 'register', [petition])
+    assert petition not in civil.model(PETITION, 'search', [], 0, None,
+        None)
+    # another court's department: refused in Chinese, nothing written
+    error = _error(lambda: officer.model(PETITION, 'write', [petition],
+            {'department': demo['other_departments']['民一庭']}))
+    assert _refused(error, '不是信访件'), error
+    row, = admin.model(PETITION, 'read', [petition], ['department'])
+    assert row['department'] is None
+    officer.model(PETITION, 'write', [petition],
+        {'department': departments['民一庭']})
+    officer.model(PETITION, 'assign', [petition])
+    assert petition in civil.model(PETITION, 'search', [], 0, None, None)
+    assert petition not in enforcement.model(PETITION, 'search', [], 0,
+        None, None)
+    assert _denied(_error(lambda: enforcement.model(
+                PETITION, 'read', [petition], ['number'])))
+    assert petition not in other_civil.model(PETITION, 'search', [], 0,
+        None, None)
+    # told of it, handles it and replies, as the assigned judge would
+    notified = civil.model('res.notification', 'search_read',
+        [('records', '=', str([petition]))], 0, None, None, ['label'])
+    assert notified, notified
+    assert _denied(_error(lambda: enforcement.model(PETITION, 'write',
+                [petition], {'handling_note': '越权'})))
+    civil.model(PETITION, 'write', [petition], {
+            'handling_note': '已调阅原审卷宗。', 'reply_text': '原判并无不当。'})
+    civil.model(PETITION, 'handle', [petition])
+    civil.model(PETITION, 'reply', [petition])
+    row, = admin.model(PETITION, 'read', [petition], ['state'])
+    assert row['state'] == 'replied'
+    # the lines follow
+    assert civil.model('court.petition.petitioner', 'search',
+        [('petition', '=', petition)], 0, None, None)
+    assert not enforcement.model('court.petition.petitioner', 'search',
+        [('petition', '=', petition)], 0, None, None)
+
+
+def test_departments_access(sessions, demo):
+    "Every court user reads its court's departments; none writes them"
+    for role in ['clerk', 'judge', 'petition', 'leader']:
+        rpc = sessions(role)
+        ids = set(rpc.model('court.department', 'search', [], 0, None,
+                None))
+        assert ids == set(demo['departments'].values()), role
+        assert _denied(_error(lambda: rpc.model('court.department',
+                    'write', sorted(ids)[:1], {'name': '改名'}))), role
+        assert _denied(_error(lambda: rpc.model('court.department',
+                    'create', [{'company': demo['court'],
+                            'name': '新部门'}]))), role
 
 
 def test_lines_follow_petition_rules(sessions, demo):

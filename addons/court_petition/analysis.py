@@ -8,13 +8,13 @@ import io
 
 from sql import Literal
 from sql.aggregate import Count, Sum
-from sql.conditionals import Case
+from sql.conditionals import Case, Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.court_base.model import CourtMixin
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import PetitionError
@@ -55,15 +55,44 @@ def _labels(Model, name):
     return {k: v for k, v in Model.fields_get([name])[name]['selection']}
 
 
+def _department_labels(court_ids):
+    """{department id: label} of the departments of the courts (the
+    court's name before it when there are several courts)"""
+    Department = Pool().get('court.department')
+    with without_check_access():
+        departments = Department.search([
+                ('company', 'in', list(court_ids) or [-1]),
+                ], order=[('company', 'ASC'), ('name', 'ASC')])
+        return {d.id: d.name if len(set(court_ids)) <= 1
+            else f'{d.company.rec_name} {d.name}' for d in departments}
+
+
+def _department_label(labels):
+    Company = Pool().get('company.company')
+
+    def label(value):
+        if value is not None and value < 0:
+            with without_check_access():
+                return '交办下级法院：' + Company(-value).rec_name
+        return labels.get(value) or '未交办部门'
+    return label
+
+
 def grouped(court_ids, start, end, key):
     """Return [(key value, received, registered, replied, closed resolved,
     repeat)] of the petitions received in [start, end] in the courts,
     grouped by key ('category', 'company', 'department', 'channel',
-    'repeat')."""
+    'repeat').  By department: the id of the department (court.department),
+    minus the id of the court below for a superior court's record
+    assigned down."""
     pool = Pool()
     Petition = pool.get('court.petition')
     table = Petition.__table__()
     column = getattr(table, key)
+    if key == 'department':
+        # no parameter in the expression: PostgreSQL would not match the
+        # GROUP BY with the SELECT
+        column = Coalesce(table.department, -table.assigned_to_court)
     registered = table.state.in_(REGISTERED_STATES)
     cursor = Transaction().connection.cursor()
     cursor.execute(*table.select(
@@ -138,7 +167,9 @@ def build_workbook(court_ids, start, end, title):
     total = sheet('按信访原因', 'category',
         lambda v: categories.get(v) or '未分类')
     sheet('按法院', 'company', lambda v: courts.get(v, str(v)))
-    sheet('按承办部门', 'department', lambda v: v or '未交办')
+    departments = _department_labels(court_ids)
+    sheet('按承办部门', 'department',
+        _department_label(departments))
     sheet('按来访渠道', 'channel', lambda v: channels.get(v) or '未填写')
     sheet('初访与重复访', 'repeat',
         lambda v: '重复信访' if v else '初次信访')
@@ -188,7 +219,7 @@ def build_workbook(court_ids, start, end, title):
         ws.write(i, 6, trial or '')
         ws.write(i, 7, enforcement or '')
         ws.write(i, 8, '重复信访' if repeat else '初次信访')
-        ws.write(i, 9, department or '')
+        ws.write(i, 9, departments.get(department, ''))
         for col, value in [(10, replied), (11, closed)]:
             if value:
                 ws.write_datetime(i, col, as_date(value), date_format)

@@ -3,7 +3,8 @@
 court (every channel, the whole workflow, key petitions owned by the
 court's leader, petitions assigned down by the intermediate court with
 their feedback, repeat petitioners), escalations over two years (falling),
-and the analysis of the last half-year.
+and the analysis of the last half-year; the departments of every court
+(court.department) with the demo judges and officer in them.
 
 Called by ``court_tools.demo`` (``generate(ctx)``) inside its transaction,
 as root.  Dates are relative to today; every random choice comes from
@@ -54,6 +55,13 @@ DEPARTMENTS = {
     'service': ['诉讼服务中心'],
     'other': ['办公室', '诉讼服务中心'],
     }
+# every court's departments (court.department); the demo judge works in
+# 执行局, the second judge (court_grid's judge2) in 民一庭, the petition
+# officer in 信访办
+COURT_DEPARTMENTS = ['立案庭', '民一庭', '民二庭', '刑事审判庭', '行政审判庭',
+    '审判监督庭', '执行局', '执行实施一庭', '执行裁决庭', '诉讼服务中心',
+    '信访办', '监察室', '政治处', '办公室']
+DEPARTMENT_USERS = {'judge': '执行局', 'judge2': '民一庭', 'petition': '信访办'}
 REPLIES = {
     'enforcement': '经查，该案已对被执行人名下财产采取查封措施，正在依法评估拍卖，'
     '执行款到位后将及时发放。',
@@ -156,7 +164,8 @@ class _Builder:
             return plan
         plan['state'] = 'assigned'
         plan['assigned_date'] = self._date(plan['registered_date'], 0, 3)
-        plan['department'] = rng.choice(DEPARTMENTS[category])
+        plan['department'] = self.departments[court.id][
+            rng.choice(DEPARTMENTS[category])].id
         if 'judge' in users and rng.random() < 0.35:
             plan['assignee'] = users['judge'].id
         if plan['key'] and 'leader' in users:
@@ -197,8 +206,27 @@ class _Builder:
             plan['feedback_text'] = '该件已办结：' + plan['outcome_reason']
         return plan
 
+    def _departments(self):
+        "The departments of every court with petitions, and their users"
+        Department = self.pool.get('court.department')
+        courts = list(self.ctx.intermediate_courts) + list(
+            self.ctx.basic_courts)
+        vlist = []
+        for court in courts:
+            users = self.ctx.users.get(court.id, {})
+            for name in COURT_DEPARTMENTS:
+                members = [users[r].id for r, n in DEPARTMENT_USERS.items()
+                    if n == name and r in users]
+                vlist.append({'company': court.id, 'name': name,
+                        'users': [('add', members)]})
+        self.departments = defaultdict(dict)
+        for department in _create(Department, vlist):
+            self.departments[department.company.id][department.name] = (
+                department)
+
     def build(self):
         rng = self.rng
+        self._departments()
         persons = list(self.ctx.persons)
         if not persons:
             return
@@ -237,8 +265,8 @@ class _Builder:
                             'registered_date': received,
                             'assigned_date': received,
                             'assigned_to_court': court.id,
-                            'department': court.rec_name,
                             'key': False})
+                    top.pop('department', None)
                     for name in ['assignee', 'owner_leader',
                             'leader_assigned_date', 'handled_date',
                             'handling_note', 'reply_date', 'reply_text',

@@ -318,8 +318,12 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
         help="Key petitions (重点信访) are owned by a court leader.")
 
     # assignment (交办)
-    department = fields.Char("Department",
-        states={'readonly': Eval('state') != 'registered'})
+    department = fields.Many2One('court.department', "Department",
+        ondelete='RESTRICT',
+        domain=[('company', '=', Eval('company', -1))],
+        states={'readonly': Eval('state') != 'registered'},
+        help="The department of the court the petition is assigned to: "
+        "its users see and handle it.")
     assignee = fields.Many2One('res.user', "Assigned Judge",
         ondelete='RESTRICT',
         states={'readonly': Eval('state') != 'registered'})
@@ -459,6 +463,7 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                 Index(t, (t.original_trial_number, Index.Equality())),
                 Index(t, (t.original_enforcement_number, Index.Equality())),
                 Index(t, (t.assignee, Index.Equality())),
+                Index(t, (t.department, Index.Equality())),
                 Index(t, (t.owner_leader, Index.Equality())),
                 Index(t, (t.assigning_court, Index.Equality())),
                 Index(t, (t.superior_petition, Index.Equality())),
@@ -825,6 +830,23 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
 
     # validation
     @classmethod
+    def _validate(cls, petitions, field_names=None):
+        # before Tryton's domain check, which would give a generic message
+        if field_names is None or {'department', 'company'} & set(
+                field_names):
+            with without_check_access():
+                for petition in petitions:
+                    department = petition.department
+                    if department and department.company != (
+                            petition.company):
+                        raise PetitionError(gettext(
+                                'court_petition.msg_department_court',
+                                petition=petition.rec_name,
+                                department=department.rec_name,
+                                court=department.company.rec_name))
+        super()._validate(petitions, field_names=field_names)
+
+    @classmethod
     def validate_fields(cls, petitions, field_names):
         super().validate_fields(petitions, field_names)
         today = Pool().get('ir.date').today()
@@ -1000,8 +1022,7 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                 raise PetitionError(gettext(
                         'court_petition.msg_assign_state',
                         petition=petition.rec_name))
-            if not (petition.department or '').strip() and not (
-                    petition.assignee):
+            if not petition.department and not petition.assignee:
                 raise PetitionError(gettext(
                         'court_petition.msg_assign_to_required',
                         petition=petition.rec_name))
@@ -1021,8 +1042,17 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
         cls.save(petitions)
         cls._assign(petitions)
         cls._notify(
-            [(p, p.assignee) for p in petitions if p.assignee],
+            [(p, u) for p in petitions for u in p.handlers()],
             'court_petition.msg_notify_assigned')
+
+    def handlers(self):
+        "The users the petition is assigned to: its judge, its department's"
+        users = [self.assignee] if self.assignee else []
+        if self.department:
+            with without_check_access():
+                users += [u for u in self.department.users
+                    if u not in users]
+        return users
 
     @classmethod
     @Workflow.transition('assigned')
@@ -1066,8 +1096,6 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
             cls.register(cls.browse(copies))
         for petition in petitions:
             petition.assigned_date = today
-            if not petition.department:
-                petition.department = petition.assigned_to_court.rec_name
         cls.save(petitions)
         cls._assign(petitions)
         cls._notify_court_officers(copies,
@@ -1409,8 +1437,8 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                     ])
             pairs = []
             for petition in petitions:
-                users = {u for u in [petition.create_uid, petition.assignee,
-                        petition.owner_leader] if u}
+                users = {u for u in [petition.create_uid,
+                        petition.owner_leader] + petition.handlers() if u}
                 for user in users:
                     pairs.append((petition, user))
             for petition, user in pairs:

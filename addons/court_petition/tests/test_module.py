@@ -408,23 +408,83 @@ class CourtPetitionTestCase(ModuleTestCase):
         import zipfile
         from trytond.modules.court_petition.analysis import (
             build_workbook, grouped)
+        Department = Pool().get('court.department')
         courts = _courts()
+        enforcement, civil, top = Department.create([
+                {'company': courts['A'].id, 'name': '执行局'},
+                {'company': courts['A'].id, 'name': '民一庭'},
+                {'company': courts['T'].id, 'name': '执行局'}])
         wang, li = _person('王', 1), _person('李', 2)
-        _petition(courts['A'], wang, D(2025, 1, 5), department='执行局')
-        _petition(courts['A'], li, D(2025, 2, 5), department='执行局',
+        _petition(courts['A'], wang, D(2025, 1, 5),
+            department=enforcement.id)
+        _petition(courts['A'], li, D(2025, 2, 5), department=enforcement.id,
             repeat=True)
         _petition(courts['A'], li, D(2025, 2, 6), category='trial',
-            department='民一庭', state='closed', outcome='resolved',
+            department=civil.id, state='closed', outcome='resolved',
             reply_date=D(2025, 3, 1))
+        # the intermediate court's: one of its department, one assigned
+        # down to A
+        _petition(courts['T'], wang, D(2025, 3, 5), department=top.id)
+        _petition(courts['T'], li, D(2025, 3, 6), state='assigned',
+            assigned_to_court=courts['A'].id)
         rows = dict((r[0], r[1:]) for r in grouped(
                 [courts['A'].id], START, END, 'department'))
-        self.assertEqual(rows['执行局'], (2, 2, 0, 0, 1))
-        self.assertEqual(rows['民一庭'], (1, 1, 1, 1, 0))
+        self.assertEqual(rows, {
+                enforcement.id: (2, 2, 0, 0, 1),
+                civil.id: (1, 1, 1, 1, 0)})
+        both = [courts['T'].id, courts['A'].id]
+        rows = dict((r[0], r[1:]) for r in grouped(
+                both, START, END, 'department'))
+        # a department is its court's: the two 执行局 are two rows; the
+        # record assigned down is keyed by the court below
+        self.assertEqual(rows, {
+                enforcement.id: (2, 2, 0, 0, 1),
+                civil.id: (1, 1, 1, 1, 0),
+                top.id: (1, 1, 0, 0, 0),
+                -courts['A'].id: (1, 1, 0, 0, 0)})
         data, count = build_workbook([courts['A'].id], START, END, '测试')
         self.assertEqual(count, 3)
         book = zipfile.ZipFile(io.BytesIO(data))
         self.assertEqual(len([n for n in book.namelist()
                     if n.startswith('xl/worksheets/sheet')]), 6)
+        data, count = build_workbook(both, START, END, '测试')
+        self.assertEqual(count, 5)
+        strings = book_strings(data)
+        self.assertIn('A 执行局', strings)
+        self.assertIn('中级人民法院 执行局', strings)
+        self.assertIn('交办下级法院：A', strings)
+
+    @with_transaction()
+    def test_department_court(self):
+        "A petition's department is of its court, its users too"
+        from trytond.modules.court_petition.exceptions import PetitionError
+        pool = Pool()
+        Department = pool.get('court.department')
+        User = pool.get('res.user')
+        courts = _courts()
+        mine, other = Department.create([
+                {'company': courts['A'].id, 'name': '执行局'},
+                {'company': courts['B'].id, 'name': '执行局'}])
+        petition = _petition(courts['A'], _person('王', 1), D(2025, 1, 5))
+        with self.assertRaisesRegex(PetitionError, 'is of B'):
+            petition.department = other
+            petition.save()
+        petition.department = mine
+        petition.save()
+        user, = User.create([{'login': 'b_judge', 'name': 'b',
+                    'companies': [('add', [courts['B'].id])]}])
+        with self.assertRaisesRegex(PetitionError, 'not a user of A'):
+            Department.write([mine], {'users': [('add', [user.id])]})
+        Department.write([other], {'users': [('add', [user.id])]})
+        self.assertEqual(list(other.users), [user])
+
+
+def book_strings(data):
+    "The shared strings of an xlsx workbook"
+    import io
+    import zipfile
+    book = zipfile.ZipFile(io.BytesIO(data))
+    return book.read('xl/sharedStrings.xml').decode('utf-8')
 
 
 del ModuleTestCase
