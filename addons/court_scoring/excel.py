@@ -87,16 +87,20 @@ def ranking_xlsx(evaluations, scheme):
     sheet.set_column(1, 1, 28)
     sheet.set_column(16, 16, 18)
     sheet.freeze_panes(1, 2)
-    codes = {i.code: n for n, i in enumerate(items)}
+    item_codes = [i.code for i in items]
+    line = Line.__table__()
+    cursor = Transaction().connection.cursor()
     row = 1
-    # the items' points are read in slices, rows written as they come
+    # the items' points are read in slices, rows written as they come; in
+    # SQL: the evaluations given were read under the user's rules, their
+    # lines are theirs (an ORM read of 8,000 lines was most of the time)
     for start in range(0, len(evaluations), 200):
         chunk = evaluations[start:start + 200]
         points = {}
-        for line in Line.search_read([
-                    ('evaluation', 'in', [e.id for e in chunk]),
-                    ], fields_names=['evaluation', 'code', 'points']):
-            points[(line['evaluation'], line['code'])] = line['points']
+        cursor.execute(*line.select(line.evaluation, line.code, line.points,
+                where=line.evaluation.in_([e.id for e in chunk])))
+        for evaluation_id, code, value in cursor:
+            points[(evaluation_id, code)] = value
         for e in chunk:
             company = e.company
             values = [
@@ -116,8 +120,8 @@ def ranking_xlsx(evaluations, scheme):
                 (e.computed_at.strftime('%Y-%m-%d %H:%M')
                     if e.computed_at else '', 'text'),
                 ]
-            values += [(points.get((e.id, i.code)), 'number')
-                for i in items]
+            values += [(points.get((e.id, code)), 'number')
+                for code in item_codes]
             for col, (value, kind) in enumerate(values):
                 if value is None:
                     sheet.write_blank(row, col, None, f['text'])
