@@ -44,7 +44,8 @@ KEY_DESCRIPTION = (
     "`UserApplication.check(key, 'rest')`). Every request then runs as the "
     "key's user, with that user's model access, field access, button groups "
     "and record rules, exactly as in the web client. A missing, unknown, "
-    "requested-but-not-validated or cancelled key is answered 401. "
+    "requested-but-not-validated or cancelled key, or the key of a "
+    "deactivated user (court_base), is answered 401. "
     "See doc/api.md for issuing and revoking keys.")
 
 # trytond's JSON encoding of the values JSON has no type for
