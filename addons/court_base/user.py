@@ -64,6 +64,23 @@ class User(metaclass=PoolMeta):
         return preferences
 
 
+class UserApplication(metaclass=PoolMeta):
+    __name__ = 'res.user.application'
+
+    @classmethod
+    def check(cls, key, application):
+        """The key of a deactivated user is refused: trytond 8.0 checks
+        the key's state only, so the REST keys of a user the court
+        deactivated (a system disconnected, a clerk who left) kept working
+        (found by tests/test_api.py, see doc/api.md)"""
+        record = super().check(key, application)
+        if record and not (record.user and record.user.active):
+            logger.info("REST key of the inactive user %s refused",
+                record.user.login if record.user else None)
+            return None
+        return record
+
+
 class ModelAccess(metaclass=PoolMeta):
     """A court line model's own access rows govern who may write, create
     and delete it.
