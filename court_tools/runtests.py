@@ -84,7 +84,16 @@ def phase_sqlite(extra, results):
     env = _base_env()
     env['TRYTOND_DATABASE_URI'] = 'sqlite://'
     env['DB_NAME'] = ':memory:'
-    _pytest('sqlite-modules', _module_tests(), env, extra, results)
+    # each set of modules is activated once a run: trytond's test cache
+    # (DB_CACHE) keeps the activated database and restores it for the
+    # next test class or scenario of the same modules; a new directory
+    # each run, so that no database of older code is ever restored
+    cache = tempfile.mkdtemp(prefix='court-dbcache-')
+    try:
+        _pytest('sqlite-modules', _module_tests(), dict(env, DB_CACHE=cache),
+            extra, results)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
     _pytest('sqlite-platform', _cross_tests('sqlite'), env, extra, results)
 
 
@@ -98,7 +107,10 @@ def phase_postgresql(extra, results):
         env.update(cluster.env)
         env['TRYTOND_DATABASE_URI'] = cluster.uri
         env['DB_NAME'] = 'court_test_modules'
-        _pytest('postgresql-modules', _module_tests(), env, extra, results)
+        # activated databases kept as templates of the throwaway cluster
+        # (trytond's DB_CACHE): each set of modules activated once a run
+        _pytest('postgresql-modules', _module_tests(),
+            dict(env, DB_CACHE='postgresql://'), extra, results)
         _pytest('postgresql-platform', _cross_tests('postgresql'), env,
             extra, results)
     finally:
