@@ -366,3 +366,54 @@ def test_leak_threshold_per_court(sessions, admin):
         del other
     finally:
         filing.model(THRESHOLD, 'delete', [mine])
+
+
+def test_tribunal_serves_townships(sessions, demo, admin):
+    """The filing officer gives a people's tribunal a second township: its
+    villages and cells follow; the leader may not; back again"""
+    tribunals = _search(admin, 'company.company', [
+            ('superior', '=', demo['court']),
+            ('court_level', '=', 'tribunal')])
+    assert tribunals
+    tribunal = tribunals[0]
+    township, = admin.model(AREA, 'search_read', [
+            ('level', '=', 'township'), ('company', '=', demo['court'])],
+        0, 1, None, ['code'])
+    below = _search(admin, AREA, [('code', 'like', township['code'] + '_%'),
+            ('company', '=', demo['court'])])
+    assert below
+    leader = sessions('leader')
+    assert _denied(_error(lambda: leader.model(AREA, 'write',
+                [township['id']], {'company': tribunal})))
+    filing = sessions('filing')
+    # another court's tribunal cannot serve it: nothing written
+    other_tribunal = _search(admin, 'company.company', [
+            ('superior', '=', demo['other']),
+            ('court_level', '=', 'tribunal')])[0]
+    assert _error(lambda: filing.model(AREA, 'write', [township['id']],
+            {'company': other_tribunal}))
+    villages_before = _search(admin, AREA, [
+            ('level', '=', 'village'),
+            ('company.court_level', '!=', 'tribunal'),
+            ('company', 'child_of', [demo['court']], 'superior')])
+    filing.model(AREA, 'write', [township['id']], {'company': tribunal})
+    try:
+        companies = {r['company'] for r in admin.model(AREA, 'read',
+                below + [township['id']], ['company'])}
+        assert companies == {tribunal}
+        served = _search(filing, AREA, [('level', '=', 'township'),
+                ('company', '=', tribunal)])
+        assert township['id'] in served and len(served) >= 2
+        # the coverage list of villages not served by a tribunal shrinks
+        villages_after = _search(filing, AREA, [
+                ('level', '=', 'village'),
+                ('company.court_level', '!=', 'tribunal')])
+        moved = set(below) & set(villages_before)
+        assert moved and not moved & set(villages_after)
+        assert set(villages_after) == set(villages_before) - moved
+    finally:
+        filing.model(AREA, 'write', [township['id']],
+            {'company': demo['court']})
+    companies = {r['company'] for r in admin.model(AREA, 'read', below,
+            ['company'])}
+    assert companies == {demo['court']}

@@ -284,6 +284,37 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
         _, operator, value = clause[:3]
         return count_domain(cls._nonzero_query(name), operator, value)
 
+    # serving court ----------------------------------------------------
+
+    @classmethod
+    def write(cls, *args):
+        """A new serving court of an area is also the serving court of the
+        areas under it that followed it (those served by its former
+        court): moving a township to a people's tribunal moves its
+        villages and their cells; an area given its own court keeps it."""
+        actions = iter(args)
+        moved = []
+        for areas, values in zip(actions, actions):
+            if 'company' in values:
+                moved.extend((a, a.company.id) for a in areas
+                    if a.level != 'cell')
+        super().write(*args)
+        followers = {}
+        for area, former in moved:
+            if area.company.id == former:
+                continue
+            below = cls.search([
+                    ('code', 'like', area.code + '%'),
+                    ('id', '!=', area.id),
+                    ('company', '=', former),
+                    ], order=[])
+            followers.setdefault(area.company.id, set()).update(below)
+        args = []
+        for court, areas in followers.items():
+            args.extend([list(areas), {'company': court}])
+        if args:
+            super().write(*args)
+
     # validation --------------------------------------------------------
 
     @classmethod
@@ -371,6 +402,11 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
         created = 0
 
         def court_of(code):
+            # a township already there keeps the court it was given (the
+            # court may have moved it to a tribunal): its new villages
+            # follow it
+            if len(code) > 9 and code[:9] in existing:
+                return existing[code[:9]].company.id
             township = township_courts.get(code[:9])
             return (township or court).id
 
