@@ -98,6 +98,26 @@ class Activity(CourtMixin, ModelSQL, ModelView):
             self.judge.rec_name if self.judge else '')
 
     @classmethod
+    def create(cls, vlist):
+        # the activity's own message rather than the generic "required"
+        for values in vlist:
+            if not (values['judge'] if 'judge' in values
+                    else cls.default_judge()):
+                date = values.get('date') or cls.default_date()
+                raise ActivityError(gettext('court_grid.msg_activity_judge',
+                        activity=str(date)))
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        for activities, values in zip(actions, actions):
+            if 'judge' in values and not values['judge']:
+                raise ActivityError(gettext('court_grid.msg_activity_judge',
+                        activity=', '.join(a.rec_name for a in activities)))
+        super().write(*args)
+
+    @classmethod
     def validate_fields(cls, activities, field_names):
         super().validate_fields(activities, field_names)
         pool = Pool()

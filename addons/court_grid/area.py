@@ -287,7 +287,40 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
     # serving court ----------------------------------------------------
 
     @classmethod
+    def _check_parent_level(cls, name, level, parent_id):
+        """Refuse a parent of the wrong level with the area's message
+        (before the parent's domain, whose message is generic)"""
+        if not parent_id or level not in LEVEL_RANK:
+            return
+        parent = cls(parent_id)
+        if level == 'county':
+            raise AreaError(gettext('court_grid.msg_area_county_parent',
+                    area=name or ''))
+        if parent.level != PARENT_LEVEL.get(level):
+            raise AreaError(gettext('court_grid.msg_area_parent_level',
+                    area=name or '', parent=parent.rec_name))
+
+    @classmethod
+    def create(cls, vlist):
+        for values in vlist:
+            cls._check_parent_level(values.get('name'),
+                values.get('level', cls.default_level()),
+                values.get('parent'))
+        return super().create(vlist)
+
+    @classmethod
     def write(cls, *args):
+        actions = iter(args)
+        for areas, values in zip(actions, actions):
+            if 'parent' in values or 'level' in values:
+                for area in areas:
+                    cls._check_parent_level(values.get('name', area.name),
+                        values.get('level', area.level),
+                        values.get('parent', area.parent and area.parent.id))
+        cls._write_serving_court(*args)
+
+    @classmethod
+    def _write_serving_court(cls, *args):
         """A new serving court of an area is also the serving court of the
         areas under it that followed it (those served by its former
         court): moving a township to a people's tribunal moves its
@@ -298,7 +331,7 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
             if 'company' in values:
                 moved.extend((a, a.company.id) for a in areas
                     if a.level != 'cell')
-        super().write(*args)
+        super(Area, cls).write(*args)
         followers = {}
         for area, former in moved:
             if area.company.id == former:
@@ -313,7 +346,7 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
         for court, areas in followers.items():
             args.extend([list(areas), {'company': court}])
         if args:
-            super().write(*args)
+            super(Area, cls).write(*args)
 
     # validation --------------------------------------------------------
 
