@@ -506,3 +506,21 @@ def test_bad_input_refused_in_chinese(sessions, demo, admin):
         [('active', 'in', [True, False])]) == stations_before
     assert admin.model(STATION, 'read', [point], ['grid_area'])[0][
         'grid_area']
+
+
+def test_activities_per_month(sessions, demo):
+    "The leader filters the activities by month (as the client sends it)"
+    rpc = sessions('leader')
+    # the month of the latest activity (the 1st of a month may have none)
+    latest, = rpc.model(ACTIVITY, 'search_read', [], 0, 1, None, ['month'])
+    month = latest['month']
+    rows = rpc.model(ACTIVITY, 'search_read',
+        [('month', 'ilike', f'%{month}%')], 0, None, [('month', 'DESC')],
+        ['month', 'date'])
+    assert rows and {r['month'] for r in rows} == {month}
+    everything = rpc.model(ACTIVITY, 'search_read', [], 0, None, None,
+        ['month'])
+    assert len(rows) == sum(1 for r in everything if r['month'] == month)
+    earlier = rpc.model(ACTIVITY, 'search_read', [('month', '<', month)],
+        0, None, None, ['month'])
+    assert earlier and all(r['month'] < month for r in earlier)
