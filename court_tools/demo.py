@@ -325,7 +325,7 @@ def _module_generators():
                     f'trytond.modules.{name}.demo')
             except ModuleNotFoundError:
                 continue
-            yield name, module.generate
+            yield name, module
 
 
 def generate(database, seed=2026, scale='city', city='4103',
@@ -358,10 +358,16 @@ def generate(database, seed=2026, scale='city', city='4103',
         build_users(ctx, with_users)
         build_parties(ctx, parties)
         _finish_setup()
-        for name, module_generate in _module_generators():
+        modules = list(_module_generators())
+        # what other modules' data needs first (court_grid: the areas,
+        # that the stations court_mediation creates are placed in)
+        for name, module in modules:
+            if hasattr(module, 'prepare'):
+                module.prepare(ctx)
+        for name, module in modules:
             if verbose:
                 print(f"demo: {name}", file=sys.stderr)
-            module_generate(ctx)
+            module.generate(ctx)
         Transaction().commit()
     if verbose:
         print(f"demo: {1 + len(ctx.intermediate_courts)} superior courts, "

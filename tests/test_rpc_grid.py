@@ -116,6 +116,19 @@ def test_demo_grid(demo, admin):
         ['grid_area', 'judge_count', 'kind'])
     assert len(points) >= 5
     assert all(p['grid_area'] for p in points)
+    # the cases logged at a station carry an area of its township
+    cases = admin.model('court.mediation.case', 'search_read', [
+            ('company', '=', demo['court']), ('source', '=', 'station'),
+            ('station.grid_area', '!=', None)], 0, None, None,
+        ['grid_area', 'station'])
+    assert cases
+    stations = {s['id']: s['grid_area'] for s in admin.model(STATION, 'read',
+            list({c['station'] for c in cases}), ['grid_area'])}
+    codes = {a['id']: a['code'] for a in admin.model(AREA, 'read',
+            list({c['grid_area'] for c in cases if c['grid_area']}
+                | set(stations.values())), ['code'])}
+    assert all(c['grid_area'] and codes[c['grid_area']].startswith(
+                codes[stations[c['station']]]) for c in cases)
     assert {'liaison_point', 'mediation_station'} <= {p['kind']
         for p in points}
     # the coverage lists have something to show
@@ -366,3 +379,148 @@ def test_leak_threshold_per_court(sessions, admin):
         del other
     finally:
         filing.model(THRESHOLD, 'delete', [mine])
+
+
+def test_tribunal_serves_townships(sessions, demo, admin):
+    """The filing officer gives a people's tribunal a second township: its
+    villages and cells follow; the leader may not; back again"""
+    tribunals = _search(admin, 'company.company', [
+            ('superior', '=', demo['court']),
+            ('court_level', '=', 'tribunal')])
+    assert tribunals
+    tribunal = tribunals[0]
+    township, = admin.model(AREA, 'search_read', [
+            ('level', '=', 'township'), ('company', '=', demo['court'])],
+        0, 1, None, ['code'])
+    below = _search(admin, AREA, [('code', 'like', township['code'] + '_%'),
+            ('company', '=', demo['court'])])
+    assert below
+    leader = sessions('leader')
+    assert _denied(_error(lambda: leader.model(AREA, 'write',
+                [township['id']], {'company': tribunal})))
+    filing = sessions('filing')
+    # another court's tribunal cannot serve it: nothing written
+    other_tribunal = _search(admin, 'company.company', [
+            ('superior', '=', demo['other']),
+            ('court_level', '=', 'tribunal')])[0]
+    assert _error(lambda: filing.model(AREA, 'write', [township['id']],
+            {'company': other_tribunal}))
+    villages_before = _search(admin, AREA, [
+            ('level', '=', 'village'),
+            ('company.court_level', '!=', 'tribunal'),
+            ('company', 'child_of', [demo['court']], 'superior')])
+    filing.model(AREA, 'write', [township['id']], {'company': tribunal})
+    try:
+        companies = {r['company'] for r in admin.model(AREA, 'read',
+                below + [township['id']], ['company'])}
+        assert companies == {tribunal}
+        served = _search(filing, AREA, [('level', '=', 'township'),
+                ('company', '=', tribunal)])
+        assert township['id'] in served and len(served) >= 2
+        # the coverage list of villages not served by a tribunal shrinks
+        villages_after = _search(filing, AREA, [
+                ('level', '=', 'village'),
+                ('company.court_level', '!=', 'tribunal')])
+        moved = set(below) & set(villages_before)
+        assert moved and not moved & set(villages_after)
+        assert set(villages_after) == set(villages_before) - moved
+    finally:
+        filing.model(AREA, 'write', [township['id']],
+            {'company': demo['court']})
+    companies = {r['company'] for r in admin.model(AREA, 'read', below,
+            ['company'])}
+    assert companies == {demo['court']}
+
+
+def _refused(call, text):
+    "The call is refused with the zh_CN message that contains text"
+    error = _error(call)
+    assert error is not None, text
+    assert text in error.message, (text, error.message)
+    assert not _denied(error), error.message
+
+
+def test_bad_input_refused_in_chinese(sessions, demo, admin):
+    """The filing officer's bad input through RPC: refused with the zh_CN
+    message, nothing written"""
+    filing = sessions('filing')
+    village, = admin.model(AREA, 'search_read', [('level', '=', 'village'),
+            ('company', '=', demo['court'])], 0, 1, None,
+        ['code', 'company', 'parent', 'population'])
+    township, = admin.model(AREA, 'read', [village['parent']],
+        ['code', 'company'])
+    areas_before = admin.model(AREA, 'search_count', [])
+    # an invalid division code (not all digits)
+    _refused(lambda: filing.model(AREA, 'create', [{'name': '错码网格',
+                    'level': 'cell', 'parent': village['id'],
+                    'code': village['code'] + '0A1',
+                    'company': village['company']}]),
+        '应为15位数字')
+    # an area under the wrong parent level: a cell under a township
+    _refused(lambda: filing.model(AREA, 'create', [{'name': '越级网格',
+                    'level': 'cell', 'parent': township['id'],
+                    'code': township['code'] + '999001',
+                    'company': township['company']}]),
+        '必须直接隶属于上一层级的区域')
+    # a negative population
+    _refused(lambda: filing.model(AREA, 'write', [village['id']],
+            {'population': -5}), '常住人口不能为负数')
+    assert admin.model(AREA, 'search_count', []) == areas_before
+    assert admin.model(AREA, 'read', [village['id']], ['population'])[0][
+        'population'] == village['population']
+
+    # an activity with no judge
+    point = _search(admin, STATION, [('company', '=', demo['court']),
+            ('kind', '=', 'liaison_point')])[0]
+    activities_before = admin.model(ACTIVITY, 'search_count', [])
+    _refused(lambda: filing.model(ACTIVITY, 'create', [{
+                    'kind': 'home_visit', 'point': point,
+                    'company': demo['court'], 'judge': None,
+                    'date': _json_date(testdb.court_today()),
+                    'attendance': 3, 'settled': 0}]), '必须有法官')
+    activity = sorted(demo['court_activities'])[0]
+    _refused(lambda: filing.model(ACTIVITY, 'write', [activity],
+            {'judge': None}), '必须有法官')
+    assert admin.model(ACTIVITY, 'search_count', []) == activities_before
+    assert admin.model(ACTIVITY, 'read', [activity], ['judge'])[0]['judge']
+
+    # a point outside its court's areas: a tribunal's point in a township
+    # the basic court serves itself; a point without its area
+    tribunal = _search(admin, 'company.company', [
+            ('superior', '=', demo['court']),
+            ('court_level', '=', 'tribunal')])[0]
+    own = _search(admin, AREA, [('level', '=', 'township'),
+            ('company', '=', demo['court'])])[0]
+    stations_before = admin.model(STATION, 'search_count',
+        [('active', 'in', [True, False])])
+    _refused(lambda: filing.model(STATION, 'create', [{
+                    'name': '越界联络点', 'kind': 'liaison_point',
+                    'company': tribunal, 'grid_area': own}]),
+        '该区域不属于')
+    _refused(lambda: filing.model(STATION, 'create', [{
+                    'name': '无区域联络点', 'kind': 'liaison_point',
+                    'company': demo['court']}]), '必须填写所在区域')
+    _refused(lambda: filing.model(STATION, 'write', [point],
+            {'grid_area': None}), '必须填写所在区域')
+    assert admin.model(STATION, 'search_count',
+        [('active', 'in', [True, False])]) == stations_before
+    assert admin.model(STATION, 'read', [point], ['grid_area'])[0][
+        'grid_area']
+
+
+def test_activities_per_month(sessions, demo):
+    "The leader filters the activities by month (as the client sends it)"
+    rpc = sessions('leader')
+    # the month of the latest activity (the 1st of a month may have none)
+    latest, = rpc.model(ACTIVITY, 'search_read', [], 0, 1, None, ['month'])
+    month = latest['month']
+    rows = rpc.model(ACTIVITY, 'search_read',
+        [('month', 'ilike', f'%{month}%')], 0, None, [('month', 'DESC')],
+        ['month', 'date'])
+    assert rows and {r['month'] for r in rows} == {month}
+    everything = rpc.model(ACTIVITY, 'search_read', [], 0, None, None,
+        ['month'])
+    assert len(rows) == sum(1 for r in everything if r['month'] == month)
+    earlier = rpc.model(ACTIVITY, 'search_read', [('month', '<', month)],
+        0, None, None, ['month'])
+    assert earlier and all(r['month'] < month for r in earlier)

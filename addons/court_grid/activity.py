@@ -2,6 +2,8 @@
 """Liaison activities of the judges in the grid: circuit hearings, home
 visits, legal training and publicity, "百姓说事·法官说法" sessions,
 mediation guidance."""
+import datetime as dt
+
 from sql.functions import DateTrunc
 
 from trytond.i18n import gettext
@@ -39,7 +41,10 @@ class Activity(CourtMixin, ModelSQL, ModelView):
     attendance = fields.Integer("Attendance")
     settled = fields.Integer("Disputes Settled on the Spot")
     notes = fields.Text("Notes")
-    month = fields.Function(fields.Char("Month"), 'get_month')
+    month = fields.Function(fields.Char("Month",
+            help="The month of the date, as YYYY-MM (a filter: 2026-11, or "
+            "2026 for the year)."),
+        'get_month', searcher='search_month')
 
     @classmethod
     def __setup__(cls):
@@ -92,10 +97,88 @@ class Activity(CourtMixin, ModelSQL, ModelView):
     def get_month(self, name):
         return self.date.strftime('%Y-%m') if self.date else None
 
+    @classmethod
+    def order_month(cls, tables):
+        table, _ = tables[None]
+        return [table.date]
+
+    @staticmethod
+    def _month_range(value):
+        """(first day, day after) of a 'YYYY-MM' month or a 'YYYY' year;
+        None when value is neither"""
+        value = (value or '').strip().strip('%').strip()
+        parts = value.split('-')
+        try:
+            year = int(parts[0])
+            month = int(parts[1]) if len(parts) > 1 and parts[1] else None
+            if len(parts) > 2 or not 1 <= year <= 9999 or (
+                    month is not None and not 1 <= month <= 12):
+                return None
+            if month is None:
+                return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+            start = dt.date(year, month, 1)
+        except ValueError:
+            return None
+        end = (dt.date(year + 1, 1, 1) if month == 12
+            else dt.date(year, month + 1, 1))
+        return start, end
+
+    @classmethod
+    def search_month(cls, name, clause):
+        """The month as date ranges: =, !=, in, not in, like/ilike
+        (2026-11, 2026), <, <=, >, >= """
+        _, operator, value = clause[:3]
+        negative = operator.startswith('!') or operator.startswith('not ')
+        if operator.endswith('in'):
+            values = value or []
+        else:
+            values = [value]
+        if operator in ('<', '<=', '>', '>='):
+            bounds = cls._month_range(value)
+            if not bounds:
+                return [('id', '=', -1)]
+            start, end = bounds
+            return [{
+                    '<': ('date', '<', start),
+                    '<=': ('date', '<', end),
+                    '>': ('date', '>=', end),
+                    '>=': ('date', '>=', start),
+                    }[operator]]
+        ranges = [cls._month_range(v) for v in values if v]
+        if None in ranges or (not ranges and values and values != [None]):
+            return [] if negative else [('id', '=', -1)]
+        if not ranges:
+            return [('date', '!=' if not negative else '=', None)]
+        if negative:
+            return ['AND'] + [['OR', ('date', '<', s), ('date', '>=', e)]
+                for s, e in ranges]
+        return ['OR'] + [[('date', '>=', s), ('date', '<', e)]
+            for s, e in ranges]
+
     def get_rec_name(self, name):
         kinds = dict(self.fields_get(['kind'])['kind']['selection'])
         return '%s %s %s' % (self.date or '', kinds.get(self.kind, ''),
             self.judge.rec_name if self.judge else '')
+
+    @classmethod
+    def create(cls, vlist):
+        # the activity's own message rather than the generic "required"
+        for values in vlist:
+            if not (values['judge'] if 'judge' in values
+                    else cls.default_judge()):
+                date = values.get('date') or cls.default_date()
+                raise ActivityError(gettext('court_grid.msg_activity_judge',
+                        activity=str(date)))
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        for activities, values in zip(actions, actions):
+            if 'judge' in values and not values['judge']:
+                raise ActivityError(gettext('court_grid.msg_activity_judge',
+                        activity=', '.join(a.rec_name for a in activities)))
+        super().write(*args)
 
     @classmethod
     def validate_fields(cls, activities, field_names):

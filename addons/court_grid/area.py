@@ -284,6 +284,70 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
         _, operator, value = clause[:3]
         return count_domain(cls._nonzero_query(name), operator, value)
 
+    # serving court ----------------------------------------------------
+
+    @classmethod
+    def _check_parent_level(cls, name, level, parent_id):
+        """Refuse a parent of the wrong level with the area's message
+        (before the parent's domain, whose message is generic)"""
+        if not parent_id or level not in LEVEL_RANK:
+            return
+        parent = cls(parent_id)
+        if level == 'county':
+            raise AreaError(gettext('court_grid.msg_area_county_parent',
+                    area=name or ''))
+        if parent.level != PARENT_LEVEL.get(level):
+            raise AreaError(gettext('court_grid.msg_area_parent_level',
+                    area=name or '', parent=parent.rec_name))
+
+    @classmethod
+    def create(cls, vlist):
+        for values in vlist:
+            cls._check_parent_level(values.get('name'),
+                values.get('level', cls.default_level()),
+                values.get('parent'))
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        for areas, values in zip(actions, actions):
+            if 'parent' in values or 'level' in values:
+                for area in areas:
+                    cls._check_parent_level(values.get('name', area.name),
+                        values.get('level', area.level),
+                        values.get('parent', area.parent and area.parent.id))
+        cls._write_serving_court(*args)
+
+    @classmethod
+    def _write_serving_court(cls, *args):
+        """A new serving court of an area is also the serving court of the
+        areas under it that followed it (those served by its former
+        court): moving a township to a people's tribunal moves its
+        villages and their cells; an area given its own court keeps it."""
+        actions = iter(args)
+        moved = []
+        for areas, values in zip(actions, actions):
+            if 'company' in values:
+                moved.extend((a, a.company.id) for a in areas
+                    if a.level != 'cell')
+        super(Area, cls).write(*args)
+        followers = {}
+        for area, former in moved:
+            if area.company.id == former:
+                continue
+            below = cls.search([
+                    ('code', 'like', area.code + '%'),
+                    ('id', '!=', area.id),
+                    ('company', '=', former),
+                    ], order=[])
+            followers.setdefault(area.company.id, set()).update(below)
+        args = []
+        for court, areas in followers.items():
+            args.extend([list(areas), {'company': court}])
+        if args:
+            super(Area, cls).write(*args)
+
     # validation --------------------------------------------------------
 
     @classmethod
@@ -371,6 +435,11 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
         created = 0
 
         def court_of(code):
+            # a township already there keeps the court it was given (the
+            # court may have moved it to a tribunal): its new villages
+            # follow it
+            if len(code) > 9 and code[:9] in existing:
+                return existing[code[:9]].company.id
             township = township_courts.get(code[:9])
             return (township or court).id
 

@@ -59,6 +59,18 @@ def _name(rng):
         + (rng.choice(GIVEN) if rng.random() < 0.4 else ''))
 
 
+def prepare(ctx):
+    """Before the other modules' data: the townships and villages of
+    every demo basic court (its tribunals serve their township), so that
+    the stations court_mediation creates are placed in their township (a
+    point needs its area).  ``generate`` imports them again: idempotent."""
+    Area = Pool().get('court.grid.area')
+    for court in ctx.basic_courts:
+        tribunals = [t for t in ctx.tribunals if t.superior == court]
+        Area.import_county(court.division_code, court,
+            {t.division_code: t for t in tribunals})
+
+
 def generate(ctx):
     start = time.time()
     pool = Pool()
@@ -88,8 +100,10 @@ def generate(ctx):
     for court in ctx.basic_courts:
         tribunals = [t for t in ctx.tribunals if t.superior == court]
         township_courts = {t.division_code: t for t in tribunals}
-        stats['areas'] += Area.import_county(
-            court.division_code, court, township_courts)
+        # imported by prepare(); this completes it (idempotent)
+        Area.import_county(court.division_code, court, township_courts)
+        stats['areas'] += Area.search_count([
+                ('code', 'like', court.division_code + '%')])
         villages = Area.search([('code', 'like', court.division_code + '%'),
                 ('level', '=', 'village')], order=[('code', 'ASC')])
         # resident population of the villages (the townships' is their sum)
@@ -360,8 +374,11 @@ def _mediation(ctx, rng, cells_of):
         if not cells:
             continue
         hot = rng.sample(cells, 2)
+        # a station's cases carry its township since they were created
         cases = Case.search([('company', '=', court.id),
-                ('grid_area', '=', None),
+                ['OR', ('grid_area', '=', None),
+                    [('source', '=', 'station'),
+                        ('grid_area.level', '=', 'township')]],
                 ('state', 'not in', ['draft', 'cancelled'])])
         for case in cases:
             if case.source == 'station' and case.station \

@@ -25,10 +25,11 @@ class Case(metaclass=PoolMeta):
     __name__ = 'court.mediation.case'
     grid_area = fields.Many2One('court.grid.area', "Grid Area",
         ondelete='RESTRICT',
-        domain=[('level', 'in', ['village', 'cell']),
+        domain=[('level', 'in', ['township', 'village', 'cell']),
             ('company', 'child_of', [Eval('company', -1)], 'superior')],
         states={'readonly': ~Eval('state').in_(['draft', 'registered'])},
-        help="The grid cell or village the dispute comes from.")
+        help="The grid cell or village the dispute comes from (at least "
+        "the township of the station where it was logged).")
     grid_disputes = fields.One2Many('court.grid.dispute', 'case',
         "Grid Disputes", readonly=True)
 
@@ -42,9 +43,56 @@ class Case(metaclass=PoolMeta):
     @fields.depends('station', '_parent_station.grid_area', 'grid_area')
     def on_change_station(self):
         super().on_change_station()
-        if (self.station and not self.grid_area and self.station.grid_area
-                and self.station.grid_area.level in ('village', 'cell')):
+        if self.station and not self.grid_area and self.station.grid_area:
             self.grid_area = self.station.grid_area
+
+    @classmethod
+    def create(cls, vlist):
+        "A case logged at a station carries the station's area by default"
+        pool = Pool()
+        Station = pool.get('court.station')
+        vlist = [v.copy() for v in vlist]
+        station_ids = {v['station'] for v in vlist
+            if v.get('station') and not v.get('grid_area')}
+        if station_ids:
+            stations = {s.id: s for s in Station.browse(list(station_ids))}
+            for values in vlist:
+                if values.get('station') and not values.get('grid_area'):
+                    area = cls._station_area(stations[values['station']],
+                        values.get('company'))
+                    if area:
+                        values['grid_area'] = area.id
+        return super().create(vlist)
+
+    @classmethod
+    def _station_area(cls, station, company_id=None):
+        "The station's area if the case's court may carry it"
+        Company = Pool().get('company.company')
+        area = station.grid_area
+        company_id = company_id or station.company.id
+        if area and area.company.id in Company.court_and_subordinates(
+                [company_id]):
+            return area
+
+    @classmethod
+    def write(cls, *args):
+        "A case moved to a station and without an area takes the station's"
+        actions = iter(args)
+        args = []
+        for cases, values in zip(actions, actions):
+            if values.get('station') and 'grid_area' not in values:
+                station = Pool().get('court.station')(values['station'])
+                groups = {}
+                for case in cases:
+                    area = None if case.grid_area else cls._station_area(
+                        station, values.get('company', case.company.id))
+                    groups.setdefault(area, []).append(case)
+                for area, group in groups.items():
+                    args.extend([group, dict(values, grid_area=area.id)
+                            if area else values])
+                continue
+            args.extend([cases, values])
+        super().write(*args)
 
 
 def _index(cls):

@@ -12,6 +12,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .area import NOT_POINT_KINDS
 from .exceptions import PointError
 from .tools import count_domain, count_join
 
@@ -42,6 +43,32 @@ class Station(metaclass=PoolMeta):
     opening_hours = fields.Char("Opening Hours")
     judge_count = fields.Function(fields.Integer("Judges"),
         'get_judge_count', searcher='search_judge_count')
+
+    @classmethod
+    def create(cls, vlist):
+        """A point created with a division code and no area is placed in
+        the area of that code when the point's court or a court under it
+        serves it (the stations court_mediation's demo creates, or a
+        station typed with its code)"""
+        pool = Pool()
+        Area = pool.get('court.grid.area')
+        Company = pool.get('company.company')
+        vlist = [v.copy() for v in vlist]
+        codes = {v['division_code'] for v in vlist
+            if v.get('division_code') and not v.get('grid_area')}
+        if codes:
+            areas = {a.code: a for a in Area.search([
+                        ('code', 'in', sorted(codes)),
+                        ('level', '!=', 'county'),
+                        ], order=[])}
+            for values in vlist:
+                area = areas.get(values.get('division_code'))
+                company = values.get('company') or cls.default_company()
+                if (area and not values.get('grid_area') and company
+                        and area.company.id in (
+                            Company.court_and_subordinates([company]))):
+                    values['grid_area'] = area.id
+        return super().create(vlist)
 
     @fields.depends('grid_area', '_parent_grid_area.code', 'division_code')
     def on_change_grid_area(self):
@@ -89,6 +116,10 @@ class Station(metaclass=PoolMeta):
             group = judge_group_id()
             for station in stations:
                 area = station.grid_area
+                if not area and station.kind not in NOT_POINT_KINDS:
+                    raise PointError(gettext(
+                            'court_grid.msg_point_area_required',
+                            point=station.rec_name))
                 if area and area.company.id not in (
                         Company.court_and_subordinates([station.company.id])):
                     raise PointError(gettext(

@@ -8,11 +8,20 @@
    liaison point (the rows sao shows are the ones RPC finds) and the 漏排
    warnings.
 
+3. The filing officer ``filing_410302`` runs 导入行政区划 for its county
+   again (the demo imported it: nothing created, the areas unchanged),
+   defines a grid cell under a village (区域: new) and a grid member
+   covering it (网格人员: new), finds a liaison point (联络点) and prints
+   its notice (the PDF comes back as a download).
+4. The judge ``judge_410302`` logs an activity at its point (联络活动:
+   new) and sees it in the list and in the calendar.
+
 Screenshots: doc/screenshots/grid_<n>_<step>.png (also in
 artifacts/browser/).  Menus are found by their English source names,
 fields and buttons by their names.
 """
 import contextlib
+import re
 
 import pytest
 
@@ -26,6 +35,7 @@ GRID = f'grid_{COURT}'
 LEADER = f'leader_{COURT}'
 PASSWORD = testdb.DEMO_PASSWORD
 MODEL = 'court.grid.dispute'
+ACTIVITY_MODEL = 'court.grid.activity'
 MENU_DISPUTES = ['Courts', 'Grid', 'Grid Disputes']
 MENU_TOWNSHIPS = ['Courts', 'Grid', 'Coverage and Warnings',
     'Townships without a Liaison Point']
@@ -72,7 +82,7 @@ def story(rpc):
 @contextlib.contextmanager
 def session(browser, server, login):
     context = browser.new_context(viewport=VIEWPORT, locale='zh-CN',
-        timezone_id=sao.TIMEZONE)
+        timezone_id=sao.TIMEZONE, accept_downloads=True)
     context.set_default_timeout(30_000)
     page = context.new_page()
     try:
@@ -153,3 +163,211 @@ def test_grid_story(browser, server, rpc, story, screenshot_dirs):
         assert warnings
         sao.expect(rows).to_have_count(min(warnings, 1000))
         shot(page, '4_leader_leaks')
+
+
+FILING = f'filing_{COURT}'
+JUDGE = f'judge_{COURT}'
+MENU_IMPORT = ['Courts', 'Grid', 'Import Administrative Divisions']
+MENU_AREAS = ['Courts', 'Grid', 'Areas']
+MENU_PERSONS = ['Courts', 'Grid', 'Grid People']
+MENU_POINTS = ['Courts', 'Grid', 'Liaison Points']
+MENU_ACTIVITIES = ['Courts', 'Grid', 'Liaison Activities']
+NOTES = '在联络点开展“百姓说事·法官说法”，浏览器测试记录。'
+
+
+def _unique(rows, key='name'):
+    counts = {}
+    for row in rows:
+        counts[row[key]] = counts.get(row[key], 0) + 1
+    return [r for r in rows if counts[r[key]] == 1]
+
+
+@pytest.mark.flaky(reruns=2)
+def test_grid_officer_story(browser, server, screenshot_dirs):
+    shot = lambda page, name: sao.screenshot(  # noqa: E731
+        page, f'grid_{name}', screenshot_dirs)
+    admin = server.rpc('admin', testdb.ADMIN_PASSWORD)
+    filing = server.rpc(FILING, PASSWORD)
+    judge = server.rpc(JUDGE, PASSWORD)
+    court, = filing.model('company.company', 'search',
+        [('division_code', '=', COURT)], 0, 1, None)
+    areas_before = admin.model('court.grid.area', 'search_count',
+        [('code', 'like', COURT + '%')])
+    villages = _unique(filing.model('court.grid.area', 'search_read', [
+                ('level', '=', 'village'), ('company', '=', court)],
+            0, None, [('code', 'ASC')], ['name', 'code']))
+    village = villages[0]
+    taken = {a['code'] for a in admin.model('court.grid.area',
+            'search_read', [('parent', '=', village['id'])], 0, None, None,
+            ['code'])}
+    cell_code = next(f"{village['code']}{n:03d}" for n in range(99, 1000)
+        if f"{village['code']}{n:03d}" not in taken)
+    cell_name = f'浏览器测试网格{cell_code[-3:]}'
+    member_party = _unique(filing.model('party.party', 'search_read',
+            [('party_kind', '=', 'person')], 0, 300, [('id', 'DESC')],
+            ['name']))[0]
+    point, = admin.model('court.station', 'search_read', [
+            ('company', '=', court), ('kind', '=', 'liaison_point'),
+            ('judges.login', '=', JUDGE)], 0, 1, [('id', 'ASC')],
+        ['name', 'rec_name'])
+
+    # 3. the filing officer: the import, a cell, a grid member, a notice
+    with session(browser, server, FILING) as page:
+        steps = sao.Steps()
+        # a wizard: sao opens it in a dialog, not in a tab
+        for name in sao.menu_path(filing, MENU_IMPORT):
+            steps.click(page.locator(sao.MENU_LABEL).filter(
+                    has_text=re.compile(f'^{re.escape(name)}$')).first,
+                f'menu {name}')
+        dialog = page.locator('.modal:visible').last
+        county = dialog.locator('input[name="county_code"]').first
+        county.wait_for(state='visible')
+        if county.input_value() != COURT:
+            steps.click(county, 'field county_code')
+            county.fill('')
+            steps.type(page, COURT, 'county_code')
+        shot(page, '5_officer_import')
+        steps.click(dialog.locator('button').filter(
+                has_text=re.compile('^\\s*(导入|Import)\\s*$')).first,
+            'button import')
+        created = page.locator('.modal:visible input[name="created"]').last
+        sao.expect(created).to_have_value('0')
+        shot(page, '6_officer_imported')
+        steps.click(page.locator('.modal:visible').last.locator(
+                'button').filter(has_text=re.compile('关闭|Close')).first,
+            'button close')
+        sao.expect(page.locator('.modal:visible')).to_have_count(0)
+        assert admin.model('court.grid.area', 'search_count',
+            [('code', 'like', COURT + '%')]) == areas_before
+
+        tab = sao.open_menu(page, steps, sao.menu_path(filing, MENU_AREAS))
+        sao.toolbar(tab, steps, 'new_', 'new area')
+        sao.fill(page, steps, tab, 'name', cell_name)
+        sao.pick(page, steps, sao.widget(tab, 'parent'), village['name'],
+            'parent')
+        sao.wait_value(tab, 'code', village['code'])
+        code = sao.widget(tab, 'code')
+        steps.click(code, 'field code')
+        code.press('End')
+        steps.type(page, cell_code[-3:], 'code')
+        steps.key(page, 'Tab', 'leave code')
+        sao.toolbar(tab, steps, 'save', 'save cell')
+        sao.no_error_dialog(page)
+        shot(page, '7_officer_cell')
+        cell, = admin.model('court.grid.area', 'search_read',
+            [('code', '=', cell_code)], 0, 1, None,
+            ['name', 'level', 'parent', 'company'])
+        assert (cell['name'], cell['level'], cell['parent']) == (
+            cell_name, 'cell', village['id'])
+
+        tab = sao.open_menu(page, steps, sao.menu_path(filing, MENU_PERSONS))
+        sao.toolbar(tab, steps, 'new_', 'new grid person')
+        sao.pick(page, steps, sao.widget(tab, 'party'), member_party['name'],
+            'party')
+        steps.select(tab.locator('select[name="role"]').first,
+            'member', 'role')
+        sao.fill(page, steps, tab, 'phone', '13803799876')
+        cells = tab.locator('.form-many2many').first
+        entry = cells.locator('.form-many2many-toolbar input').first
+        steps.click(entry, 'field cells')
+        steps.type(page, cell_code, 'cells')
+        steps.click(page.locator(sao.COMPLETION).filter(
+                has_text=cell_name).first, f'completion {cell_name}')
+        sao.expect(cells.locator('tbody tr').filter(has_text=cell_name)
+            ).to_have_count(1)
+        sao.toolbar(tab, steps, 'save', 'save grid person')
+        sao.no_error_dialog(page)
+        shot(page, '8_officer_member')
+        person, = admin.model('court.grid.person', 'search_read',
+            [('cells', '=', cell['id'])], 0, None, None,
+            ['party', 'role', 'phone'])
+        assert (person['party'], person['role'], person['phone']) == (
+            member_party['id'], 'member', '13803799876')
+        assert admin.model('court.grid.area', 'read', [cell['id']],
+            ['member_count'])[0]['member_count'] == 1
+
+        tab = sao.open_menu(page, steps, sao.menu_path(filing, MENU_POINTS))
+        sao.search(page, steps, tab, point['name'])
+        row = tab.locator('.treeview tbody tr').filter(has_text=point['name'])
+        sao.expect(row).to_have_count(1)
+        sao.settle(page)
+        # the point selected in the list: the print button acts on it
+        steps.click(row.first.locator('input[type=checkbox]').first,
+            'select row')
+        sao.expect(row.first.locator('input[type=checkbox]').first
+            ).to_be_checked()
+        steps.click(tab.locator('button#print').first, 'print')
+        entry = page.locator('.dropdown-menu:visible a').filter(
+            has_text='联络点公示牌').first
+        entry.wait_for(state='visible')
+        steps.click(entry, 'notice')
+        # sao offers the report's file in its download dialog
+        link = page.locator('a[download]').last
+        link.wait_for(state='attached', timeout=120_000)
+        name = link.get_attribute('download')
+        assert name.endswith('.pdf') and point['name'] in name, name
+        # the file sao offers: a PDF
+        head = page.evaluate('''async url => {
+            const response = await fetch(url);
+            const bytes = new Uint8Array(await response.arrayBuffer());
+            return String.fromCharCode(...bytes.slice(0, 5));
+            }''', link.get_attribute('href'))
+        assert head == '%PDF-', head
+        shot(page, '9_officer_notice')
+        print(f'\nimport, cell, grid member, notice: {steps.summary()}')
+
+    # 4. the judge logs an activity and finds it in the list and calendar
+    before = set(judge.model(ACTIVITY_MODEL, 'search', [], 0, None, None))
+    with session(browser, server, JUDGE) as page:
+        steps = sao.Steps()
+        menu = sao.menu_path(judge, MENU_ACTIVITIES)
+        tab = sao.open_menu(page, steps, menu)
+        sao.toolbar(tab, steps, 'new_', 'new activity')
+        sao.pick(page, steps, sao.widget(tab, 'point'), point['rec_name'],
+            'point')
+        attendance = sao.widget(tab, 'attendance')
+        steps.click(attendance, 'field attendance')
+        attendance.fill('')
+        steps.type(page, '23', 'attendance')
+        settled = sao.widget(tab, 'settled')
+        steps.click(settled, 'field settled')
+        settled.fill('')
+        steps.type(page, '1', 'settled')
+        sao.fill(page, steps, tab, 'notes', NOTES)
+        sao.toolbar(tab, steps, 'save', 'save activity')
+        sao.no_error_dialog(page)
+        # saved: the record has its position among the activities
+        sao.expect(tab.locator('.badge, .selected-record, '
+                'button#record-count, .navbar-text').filter(
+                has_text=re.compile(r'^\s*1\s*/')).first).to_be_visible()
+        new = set()
+        for _ in range(20):
+            new = set(judge.model(ACTIVITY_MODEL, 'search', [], 0, None,
+                    None)) - before
+            if new:
+                break
+            page.wait_for_timeout(500)
+        assert len(new) == 1, new
+        activity, = judge.model(ACTIVITY_MODEL, 'read', sorted(new),
+            ['judge', 'point', 'attendance', 'settled', 'notes', 'month',
+                'rec_name'])
+        assert (activity['point'], activity['attendance'],
+            activity['settled'], activity['notes']) == (
+            point['id'], 23, 1, NOTES)
+        shot(page, '10_judge_activity')
+        # the list (a new tab of the menu): the activity, with its month
+        tab = sao.open_menu(page, steps, menu[-1:])
+        # as many rows and events of the point this month as the judge
+        # has activities there (the new one included)
+        mine = judge.model(ACTIVITY_MODEL, 'search_count', [
+                ('judge', '=', judge.user_id), ('point', '=', point['id']),
+                ('month', '=', activity['month'])])
+        row = tab.locator('.treeview tbody tr').filter(
+            has_text=point['rec_name']).filter(has_text=activity['month'])
+        sao.expect(row).to_have_count(mine)
+        # the calendar (this month)
+        sao.toolbar(tab, steps, 'switch_', 'calendar')
+        event = tab.locator('.fc-event').filter(has_text=point['rec_name'])
+        sao.expect(event).to_have_count(mine)
+        shot(page, '11_judge_calendar')
+        print(f'logging an activity, list and calendar: {steps.summary()}')
