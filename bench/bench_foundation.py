@@ -108,9 +108,12 @@ def main(argv=None):
             samples.append(time.perf_counter() - start)
             start = time.perf_counter()
             for row in rows:
+                # code: NOT NULL (and unique) on PostgreSQL
                 cursor.execute(*table.insert(
-                        [table.name, table.party_kind, table.active],
-                        [[row['name'] + 'b', 'person', True]]))
+                        [table.name, table.party_kind, table.active,
+                            table.code],
+                        [[row['name'] + 'b', 'person', True,
+                                'B' + row['name']]]))
             baseline.append(time.perf_counter() - start)
         _report('parties (create, batches of 500)', args.n, samples,
             baseline)
