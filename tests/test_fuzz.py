@@ -14,6 +14,10 @@ records) must be as before: nothing half written.
 The run uses a database of its own (a copy of the demo) so that what
 succeeds does not change the data of the other tests. The number of cases
 tried is printed (pytest -s) and written to artifacts/fuzz.txt.
+
+The same run is made as a non-admin role, the station clerk of the demo's
+basic court, on the models that role may write or create (access and
+record-rule refusals are messages too; artifacts/fuzz-clerk.txt).
 """
 import datetime as dt
 import os
@@ -244,6 +248,21 @@ def test_hostile_writes_and_creates(fuzz_server):
     _report(tally, models, 'admin')
 
 
+def test_hostile_writes_and_creates_as_clerk(fuzz_server):
+    """The same as the station clerk of the demo's basic court, on the
+    models that role may write or create: access and record-rule refusals
+    are messages too, and nothing is written after any refusal"""
+    clerk = fuzz_server.rpc('clerk_410302')
+    models = _models(clerk, writable=True)
+    assert 'court.mediation.case' in models, sorted(models)
+    assert 'court.petition' not in models   # not the clerk's
+    tally = Tally()
+    _fuzz(clerk, models, tally)
+    _report(tally, models, 'clerk')
+    assert tally.outcomes['ok'] and tally.outcomes['refused'], (
+        tally.outcomes)
+
+
 # Three kinds of value that PostgreSQL cannot store (and that answered a
 # server error there until court_base refused them before any SQL,
 # court_base/storable.py): the refusal is a zh_CN message naming the field,
@@ -274,3 +293,19 @@ def test_unstorable_value_message(fuzz_server, name, value, words):
     assert after == before
     assert admin.model(model, 'search_count', []) == count
 
+
+def test_unknown_id_message_before_model_checks(fuzz_server):
+    """A model's own checks read the Many2One target before the write (a
+    case party's case must be a draft or registered): an id that does not
+    exist is refused before they run, for a non-admin user too (found by
+    the clerk's run: AttributeError on the missing case)"""
+    clerk = fuzz_server.rpc('clerk_410302')
+    model = 'court.mediation.case.party'
+    line, = clerk.model(model, 'search', [], 0, 1, [('id', 'ASC')])
+    before, = clerk.model(model, 'read', [line], ['case'])
+    with pytest.raises(RPCError) as refusal:
+        clerk.model(model, 'write', [line], {'case': 987654321})
+    assert refusal.value.code == 'UserError', refusal.value
+    assert '“调解案件”' in refusal.value.message and (
+        '不存在' in refusal.value.message), refusal.value.message
+    assert clerk.model(model, 'read', [line], ['case']) == [before]
