@@ -91,6 +91,11 @@ def _patch_storable_values():
 
     from .storable import check_values
 
+    # the package may be imported twice in one process (as court_base and
+    # as trytond.modules.court_base): patch once
+    if getattr(ModelStorage, '_court_storable_values', False):
+        return
+    ModelStorage._court_storable_values = True
     before_create = ModelStorage._before_create.__func__
     before_write = ModelStorage._before_write.__func__
 

@@ -78,6 +78,18 @@ class CourtBaseTestCase(ModuleTestCase):
         self.assertEqual(Sms.search_count([]), 3)
 
 
+    def test_storable_values_patched_once(self):
+        """The check wraps trytond's own _before_create/_before_write once,
+        though the package is imported under two names in one process"""
+        import trytond.modules.court_base  # noqa: F401 (the second name)
+        from trytond.model import ModelStorage
+        for name in ['_before_create', '_before_write']:
+            wrapper = getattr(ModelStorage, name).__func__
+            cells = dict(zip(wrapper.__code__.co_freevars,
+                    (c.cell_contents for c in wrapper.__closure__)))
+            wrapped = cells[name.lstrip('_')]
+            self.assertEqual(wrapped.__module__, 'trytond.model.modelstorage')
+
     @with_transaction()
     def test_storable_values(self):
         """Values the database cannot store (NUL character, integer out of
