@@ -73,3 +73,47 @@ def _patch_export_data():
 
 
 _patch_export_data()
+
+
+def _patch_storable_values():
+    """Values the database cannot store are refused with a message.
+
+    Every create and write (and so copy, save and import) of every model
+    goes through ``ModelStorage._before_create`` / ``_before_write``; after
+    the model access check and before anything else (the models'
+    ``check_modification`` and ``preprocess_values`` read the values, and
+    an unknown Many2One id broke them), ``storable.check_values`` refuses
+    text with a NUL character, integers beyond their column's range and
+    Many2One ids that do not exist (PostgreSQL answered a server error to
+    each, found by tests/test_fuzz.py)."""
+    from trytond.model import ModelStorage
+    from trytond.pool import Pool
+
+    from .storable import check_values
+
+    # the package may be imported twice in one process (as court_base and
+    # as trytond.modules.court_base): patch once
+    if getattr(ModelStorage, '_court_storable_values', False):
+        return
+    ModelStorage._court_storable_values = True
+    before_create = ModelStorage._before_create.__func__
+    before_write = ModelStorage._before_write.__func__
+
+    def _before_create(cls, vlist):
+        # the access refusal comes first (it is checked again, cached)
+        Pool().get('ir.model.access').check(cls.__name__, 'create')
+        check_values(cls, vlist)
+        return before_create(cls, vlist)
+
+    def _before_write(cls, *args):
+        Pool().get('ir.model.access').check(cls.__name__, 'write')
+        actions = iter(args)
+        check_values(cls, [values for _, values in zip(actions, actions)])
+        return before_write(cls, *args)
+    _before_create.__doc__ = before_create.__doc__
+    _before_write.__doc__ = before_write.__doc__
+    ModelStorage._before_create = classmethod(_before_create)
+    ModelStorage._before_write = classmethod(_before_write)
+
+
+_patch_storable_values()

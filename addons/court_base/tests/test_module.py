@@ -78,6 +78,76 @@ class CourtBaseTestCase(ModuleTestCase):
         self.assertEqual(Sms.search_count([]), 3)
 
 
+    def test_storable_values_patched_once(self):
+        """The check wraps trytond's own _before_create/_before_write once,
+        though the package is imported under two names in one process"""
+        import trytond.modules.court_base  # noqa: F401 (the second name)
+        from trytond.model import ModelStorage
+        for name in ['_before_create', '_before_write']:
+            wrapper = getattr(ModelStorage, name).__func__
+            cells = dict(zip(wrapper.__code__.co_freevars,
+                    (c.cell_contents for c in wrapper.__closure__)))
+            wrapped = cells[name.lstrip('_')]
+            self.assertEqual(wrapped.__module__, 'trytond.model.modelstorage')
+
+    @with_transaction()
+    def test_storable_values(self):
+        """Values the database cannot store (NUL character, integer out of
+        its column's range, Many2One id that does not exist) are refused
+        with a message naming the field on create, write and copy, before
+        anything is written, on SQLite and PostgreSQL alike"""
+        from trytond.pool import Pool
+        from trytond.model.exceptions import ValidationError
+        pool = Pool()
+        DisputeType = pool.get('court.dispute.type')
+        NumberKind = pool.get('court.number.kind')
+        parent, = DisputeType.create([{'name': 'P', 'code': 'T-P'}])
+        # a Many2One to a record of the same transaction is accepted
+        child, = DisputeType.create([{'name': 'C', 'code': 'T-C',
+                    'parent': parent.id, 'description': 'a\tb'}])
+        kind, = NumberKind.create([{'code': 'T-K', 'name': 'K',
+                    'prefix': '测', 'pattern': '{number}',
+                    'padding': 2 ** 31 - 1}])
+        count = DisputeType.search_count([])
+        refused = [
+            (DisputeType, child, 'name', 'x\x00y'),
+            (DisputeType, child, 'description', '\x00'),
+            (DisputeType, child, 'parent', 987654321),
+            (DisputeType, child, 'parent', -1),
+            (DisputeType, child, 'parent', 2 ** 40),
+            (NumberKind, kind, 'padding', 2 ** 31),
+            (NumberKind, kind, 'padding', -2 ** 31 - 1),
+            (NumberKind, kind, 'padding', 2 ** 64),
+            ]
+        for Model, record, name, value in refused:
+            before = getattr(record, name)
+            for call in [
+                    lambda: Model.write([record], {name: value}),
+                    lambda: Model.copy([record], {name: value}),
+                    lambda: Model.create([{
+                                'name': 'N', 'code': 'T-N', name: value}]),
+                    ]:
+                with self.subTest(model=Model.__name__, name=name,
+                        value=value):
+                    with self.assertRaises(ValidationError) as cm:
+                        call()
+                    # (the module is imported as court_base and as
+                    # trytond.modules.court_base: compare by name)
+                    self.assertEqual(type(cm.exception).__name__,
+                        'StorableValueError')
+                    label = Model._fields[name].string
+                    self.assertIn(label, cm.exception.message)
+                    # nothing written, and the transaction still works
+                    record = Model(record.id)
+                    self.assertEqual(getattr(record, name), before)
+                    self.assertEqual(DisputeType.search_count([]), count)
+        # the limits themselves are stored
+        NumberKind.write([kind], {'padding': -2 ** 31})
+        self.assertEqual(NumberKind(kind.id).padding, -2 ** 31)
+        DisputeType.write([child], {'parent': None, 'description': None})
+        self.assertIsNone(DisputeType(child.id).parent)
+
+
 class FailingGateway:
     def send(self, number, text):
         raise RuntimeError('网关不可用')
