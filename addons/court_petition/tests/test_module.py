@@ -557,6 +557,8 @@ class CourtPetitionTestCase(ModuleTestCase):
         "The half-year workbook: its sheets and counts"
         import io
         import zipfile
+
+        import openpyxl
         from trytond.modules.court_petition.analysis import (
             build_workbook, grouped)
         Department = Pool().get('court.department')
@@ -598,6 +600,28 @@ class CourtPetitionTestCase(ModuleTestCase):
         book = zipfile.ZipFile(io.BytesIO(data))
         self.assertEqual(len([n for n in book.namelist()
                     if n.startswith('xl/worksheets/sheet')]), 6)
+        # a column chart of the petitions received on each summary sheet,
+        # over its rows (the total left out); none on the detail sheet
+        workbook = openpyxl.load_workbook(io.BytesIO(data))
+        charts = {ws.title: ws._charts for ws in workbook.worksheets}
+        self.assertEqual(list(charts), ['按信访原因', '按法院', '按承办部门',
+                '按来访渠道', '初访与重复访', '信访明细及原因'])
+        self.assertEqual(charts.pop('信访明细及原因'), [])
+        rows = {'按信访原因': 2, '按法院': 1, '按承办部门': 2,
+            '按来访渠道': 1, '初访与重复访': 2}
+
+        def cells(title, column):
+            last = 2 + rows[title]
+            return f"{title}!${column}$3" + (
+                f":${column}${last}" if last > 3 else '')
+        for title, found in charts.items():
+            self.assertEqual(len(found), 1, title)
+            chart, = found
+            self.assertEqual(chart.tagname, 'barChart', title)
+            series, = chart.series
+            self.assertEqual(series.val.numRef.f, cells(title, 'B'), title)
+            self.assertEqual(series.cat.strRef.f if series.cat.strRef
+                else series.cat.numRef.f, cells(title, 'A'), title)
         data, count = build_workbook(both, START, END, '测试')
         self.assertEqual(count, 5)
         strings = book_strings(data)
