@@ -408,9 +408,10 @@ class CourtPetitionTestCase(ModuleTestCase):
 
     @with_transaction()
     def test_overdue_lists(self):
-        """The tabs of 超期信访件 (the petition officer's landing list): their
-        PYSON domains evaluated as sao does, against petitions whose clocks
-        ran out, run out today, this week or later, and closed ones"""
+        """The tabs of 超期信访件 (the petition officer's landing list, its
+        overdue tabs and 7日内到期): their PYSON domains evaluated as sao
+        does, against petitions whose clocks ran out, run out today, this
+        week or later, and closed ones"""
         from trytond.modules.court_petition.petition import due_date
         pool = Pool()
         Petition = pool.get('court.petition')
@@ -464,6 +465,13 @@ class CourtPetitionTestCase(ModuleTestCase):
                     key=True, meet_deadline=past, progress_deadline=past,
                     closing_report_deadline=past, finish_deadline=later,
                     closed_date=past),
+                make('closed report week', 'closed', channel='superior',
+                    key=True, meet_deadline=past, met_date=past,
+                    progress_deadline=past, progress_report_date=past,
+                    closing_report_deadline=week, finish_deadline=later,
+                    closed_date=past),
+                make('closed finish week', 'closed', finish_deadline=week,
+                    closed_date=past),
                 ])
         self.assertLess(made['draft past'].accept_deadline, today)
         self.assertTrue(today < made['draft week'].accept_deadline
@@ -477,6 +485,10 @@ class CourtPetitionTestCase(ModuleTestCase):
                 'Leader Meeting Overdue': ['meet past'],
                 'Progress Report Overdue': ['meet done'],
                 'Closing Report Overdue': ['closed no report', 'meet done'],
+                # a clock running out from today to a week ahead
+                'Due within 7 Days': ['assign week', 'closed report week',
+                    'draft week', 'finish today', 'finish week',
+                    'meet past'],
                 })
         # every listed petition shows its clock overdue on the form
         for name, field in [
