@@ -9,11 +9,13 @@ court leader, a filing officer a station clerk, everyone a court user."""
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from court_tools import testdb
 from court_tools.testdb import RPCError
+from trytond.modules.court_base import workday
 
 COURT = '410302'    # 洛阳市老城区人民法院
 OTHER = '410303'    # 洛阳市西工区人民法院, same city
@@ -68,6 +70,15 @@ def _json_date(date):
 
 def _date(value):
     return dt.date(value['year'], value['month'], value['day'])
+
+
+def _json_time(hour, minute):
+    return {'__class__': 'time', 'hour': hour, 'minute': minute,
+        'second': 0, 'microsecond': 0}
+
+
+def _time(value):
+    return dt.time(value['hour'], value['minute'], value['second'])
 
 
 def _error(call):
@@ -321,13 +332,18 @@ def test_workflow_by_roles(sessions, demo, admin):
                     state='closed')]))
     assert _refused(error, '草稿'), error
     petition, = officer.model(PETITION, 'create', [_new(demo,
-                original_enforcement_number='(2025)豫0302执1号')])
+                original_enforcement_number='(2025)豫0302执1号',
+                received_time=_json_time(9, 40))])
     assert _denied(_error(lambda: judge.model(
                 PETITION, 'register', [petition])))
     officer.model(PETITION, 'register', [petition])
     row, = officer.model(PETITION, 'read', [petition],
-        ['state', 'number', 'finish_deadline', 'quality_ok'])
+        ['state', 'number', 'finish_deadline', 'quality_ok',
+            'received_date', 'received_time', 'registered_date'])
     assert row['state'] == 'registered' and row['quality_ok']
+    # the time received is kept through registration, the judge sees it
+    assert _time(row['received_time']) == dt.time(9, 40)
+    assert _date(row['registered_date']) == _date(row['received_date'])
     year = testdb.court_today().year
     assert row['number'].startswith(f'({year})豫0302信访')
     # reply before the assignment: refused
@@ -346,6 +362,8 @@ def test_workflow_by_roles(sessions, demo, admin):
             'assignee': demo['judge']})
     officer.model(PETITION, 'assign', [petition])
     assert petition in judge.model(PETITION, 'search', [], 0, None, None)
+    seen, = judge.model(PETITION, 'read', [petition], ['received_time'])
+    assert _time(seen['received_time']) == dt.time(9, 40)
     # the intake is fixed: sent unchanged with the form it passes, changed
     # it is refused
     matter = officer.model(PETITION, 'read', [petition], ['matter'])[0][
@@ -385,9 +403,16 @@ def test_workflow_by_roles(sessions, demo, admin):
     assert _refused(error, '不得再次延期'), error
     # marked key: the owning leader is the court's, not another court's
     officer.model(PETITION, 'write', [petition], {'key': True})
+    before, = admin.model(PETITION, 'read', [petition],
+        ['owner_leader', 'leader_assigned_date', 'write_date'])
+    assert before['owner_leader'] is None
     error = _error(lambda: leader.model(PETITION, 'write', [petition],
             {'owner_leader': demo['other_leader']}))
     assert _refused(error, '不是'), error
+    # nothing written: re-read, the petition is as it was
+    after, = admin.model(PETITION, 'read', [petition],
+        ['owner_leader', 'leader_assigned_date', 'write_date'])
+    assert after == before, (before, after)
     leader.model(PETITION, 'write', [petition],
         {'owner_leader': demo['leader']})
     leader.model(PETITION, 'assign_leader', [petition])
@@ -413,12 +438,16 @@ def test_superior_assigns_down(sessions, demo, admin):
     officer = sessions('petition', COURT)
     other = sessions('petition', OTHER)
     values = _new(demo, person=1, company=demo['city'], channel='letter',
-        matter='测试：上级交办')
+        matter='测试：上级交办', received_time=_json_time(8, 5))
     petition, = city.model(PETITION, 'create', [values])
     city.model(PETITION, 'register', [petition])
     city.model(PETITION, 'write', [petition],
         {'assigned_to_court': demo['court']})
+    before = dt.datetime.now(ZoneInfo(testdb.COURT_TIMEZONE)).replace(
+        second=0, microsecond=0, tzinfo=None)
     city.model(PETITION, 'assign_down', [petition])
+    after = dt.datetime.now(ZoneInfo(testdb.COURT_TIMEZONE)).replace(
+        tzinfo=None)
     row, = city.model(PETITION, 'read', [petition],
         ['state', 'subordinate_petitions'])
     assert row['state'] == 'assigned'
@@ -426,9 +455,25 @@ def test_superior_assigns_down(sessions, demo, admin):
     assert copy in officer.model(PETITION, 'search', [], 0, None, None)
     assert copy not in other.model(PETITION, 'search', [], 0, None, None)
     row, = officer.model(PETITION, 'read', [copy],
-        ['channel', 'key', 'state', 'meet_deadline', 'assigning_court'])
+        ['channel', 'key', 'state', 'meet_deadline', 'assigning_court',
+            'received_date', 'received_time', 'registered_date',
+            'report_deadline'])
     assert row['channel'] == 'superior' and row['key']
     assert row['state'] == 'registered'
+    # received by the court below when assigned (date and time, the
+    # court's time zone), registered the same day and due to be reported
+    # that day (the next working day when it is a rest day)
+    received = dt.datetime.combine(_date(row['received_date']),
+        _time(row['received_time']))
+    assert before <= received <= after, (before, received, after)
+    assert _date(row['registered_date']) == _date(row['received_date'])
+    assert _date(row['report_deadline']) == workday.add_working_days(
+        _date(row['received_date']), 0)
+    # the superior court's own record keeps the time its letter came
+    row, = city.model(PETITION, 'read', [petition], ['received_time'])
+    assert _time(row['received_time']) == dt.time(8, 5)
+    row, = officer.model(PETITION, 'read', [copy],
+        ['channel', 'key', 'state', 'meet_deadline', 'assigning_court'])
     assert row['assigning_court'] == demo['city']
     officer.model(PETITION, 'write', [copy],
         {'department': demo['departments']['立案庭']})

@@ -974,6 +974,15 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
     def _today(cls):
         return Pool().get('ir.date').today()
 
+    @staticmethod
+    def _now_time(court):
+        """The time now in the court's time zone (the server's without
+        one), to the minute: when a petition assigned down arrives"""
+        from trytond.tools import timezone as tz
+        zone = tz.ZoneInfo(court.timezone) if court.timezone else None
+        return dt.datetime.now(zone).time().replace(
+            second=0, microsecond=0)
+
     @classmethod
     @ModelView.button
     def register(cls, petitions):
@@ -1088,7 +1097,8 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                         'channel': 'superior',
                         'key': True,
                         'received_date': today,
-                        'received_time': None,
+                        'received_time': cls._now_time(
+                            petition.assigned_to_court),
                         'assigning_court': petition.company.id,
                         'superior_petition': petition.id,
                         })

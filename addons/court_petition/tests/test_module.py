@@ -334,6 +334,169 @@ class CourtPetitionTestCase(ModuleTestCase):
         self._assert_batched(['D1', 'D2', 'D3', 'D4', 'D5', 'D8', 'A9',
                 'A10'], courts.values(), START, END)
 
+    @with_transaction()
+    def test_a9_items(self):
+        """A9: the items met counted one by one (D1 = 100%, D2 = 100%,
+        D3 >= 99%, each at its boundary); the video and appointment
+        receptions shown beside them"""
+        pool = Pool()
+        Petition = pool.get('court.petition')
+        Indicator = pool.get('court.indicator')
+        courts = _courts()
+        A, B = courts['A'], courts['B']
+        wang = _person('王', 1)
+
+        def a9(court=A):
+            result = Indicator.compute('A9', [court.id], START, END)
+            return result.value, result.details['met'], result
+
+        def replied(court, received, **values):
+            return _petition(court, wang, received, state='replied',
+                reply_date=received, **values)
+
+        replied(A, D(2025, 1, 5))
+        replied(A, D(2025, 2, 5), channel='video')
+        replied(A, D(2025, 3, 5), channel='appointment')
+        # outside the period, cancelled: neither an item nor a reception
+        replied(A, D(2025, 7, 5), channel='video', demand_kind=None)
+        _petition(A, wang, D(2025, 3, 6), state='cancelled',
+            channel='video')
+        value, met, result = a9()
+        self.assertEqual((value, met), (3, ['D1', 'D2', 'D3']))
+        self.assertEqual((result.numerator, result.denominator), (3, 3))
+        self.assertEqual(
+            (result.details['video'], result.details['appointment']), (1, 1))
+        # D3 missed (a reporting field empty): 2
+        bad = replied(A, D(2025, 4, 5), demand_kind=None)
+        value, met, result = a9()
+        self.assertEqual((value, met), (2, ['D1', 'D2']))
+        self.assertEqual(result.details['items']['D3']['value'],
+            Decimal('0.7500'))
+        self.assertFalse(result.details['items']['D3']['met'])
+        # and D2 (registered, not replied): 1
+        _petition(A, wang, D(2025, 5, 5), state='assigned')
+        self.assertEqual(a9()[:2], (1, ['D1']))
+        # and D1 (a draft: received, not registered): 0
+        _petition(A, wang, D(2025, 6, 5), state='draft')
+        value, met, result = a9()
+        self.assertEqual((value, met), (0, []))
+        self.assertEqual(result.details['items']['D1']['value'],
+            Decimal('0.8333'))
+        self.assertEqual(a9(B)[:2], (0, []))  # nothing received: not met
+        # the quality boundary: 99 of 100 (99%) is met, 98 of 99
+        # (98.99%) is not
+        good = Petition.create([{
+                    'company': B.id, 'received_date': D(2025, 2, 1),
+                    'registered_date': D(2025, 2, 1), 'state': 'replied',
+                    'reply_date': D(2025, 2, 2), 'channel': 'letter',
+                    'matter': '反映问题', 'demand': '请求解决',
+                    'demand_kind': 'request', 'category': 'trial',
+                    'petitioners': [('create', [{'party': wang.id}])],
+                    } for _ in range(99)])
+        replied(B, D(2025, 2, 1), demand_kind=None)
+        value, met, result = a9(B)
+        self.assertEqual(result.details['items']['D3']['value'],
+            Decimal('0.9900'))
+        self.assertEqual((value, met), (3, ['D1', 'D2', 'D3']))
+        Petition.write(good[:1], {'state': 'cancelled'})
+        value, met, result = a9(B)
+        self.assertEqual(result.details['items']['D3']['value'],
+            Decimal('0.9899'))
+        self.assertEqual((value, met), (2, ['D1', 'D2']))
+        self.assertFalse(bad.quality_ok)
+        self._assert_batched(['A9'], courts.values(), START, END)
+
+    @with_transaction()
+    def test_overdue_lists(self):
+        """The tabs of 超期信访件 (the petition officer's landing list, its
+        overdue tabs and 7日内到期): their PYSON domains evaluated as sao
+        does, against petitions whose clocks ran out, run out today, this
+        week or later, and closed ones"""
+        from trytond.modules.court_petition.petition import due_date
+        pool = Pool()
+        Petition = pool.get('court.petition')
+        courts = _courts()
+        A = courts['A']
+        wang = _person('王', 1)
+        today = pool.get('ir.date').today()
+        past, week, later = (today - dt.timedelta(days=1),
+            today + dt.timedelta(days=5), today + dt.timedelta(days=40))
+        # the acceptance clock is computed from the date received: a date
+        # whose 15 working days end this week (after today)
+        in_week = next(today - dt.timedelta(days=n) for n in range(30)
+            if today < due_date(today - dt.timedelta(days=n), 15, 'working')
+            <= today + dt.timedelta(days=7))
+        old = today - dt.timedelta(days=60)
+
+        def make(name, state='registered', received=old, **values):
+            return name, _petition(A, wang, received, state=state,
+                matter=name, **values)
+        made = dict([
+                make('draft past', 'draft'),
+                make('draft week', 'draft', received=in_week),
+                make('draft today', 'draft', received=today),
+                make('cancelled draft', 'cancelled'),
+                make('finish past', finish_deadline=past),
+                make('finish today', finish_deadline=today),
+                make('finish week', 'handled', finish_deadline=week),
+                make('finish later', 'replied', finish_deadline=later),
+                make('finish closed', 'closed', finish_deadline=past,
+                    closed_date=today),
+                make('finish cancelled', 'cancelled', finish_deadline=past),
+                make('assign past', 'assigned', assign_deadline=past,
+                    finish_deadline=later),
+                make('assign week', 'assigned', assign_deadline=week,
+                    finish_deadline=later),
+                make('assign handled', 'handled', assign_deadline=past,
+                    finish_deadline=later, handled_date=past),
+                make('meet past', channel='superior', key=True,
+                    meet_deadline=past, progress_deadline=week,
+                    closing_report_deadline=later, finish_deadline=later),
+                make('meet done', 'assigned', channel='superior', key=True,
+                    meet_deadline=past, met_date=past,
+                    progress_deadline=past, closing_report_deadline=past,
+                    finish_deadline=later),
+                make('reports done', 'replied', channel='superior',
+                    key=True, meet_deadline=past, met_date=past,
+                    progress_deadline=past, progress_report_date=past,
+                    closing_report_deadline=past, closing_report_date=past,
+                    finish_deadline=later),
+                make('closed no report', 'closed', channel='superior',
+                    key=True, meet_deadline=past, progress_deadline=past,
+                    closing_report_deadline=past, finish_deadline=later,
+                    closed_date=past),
+                make('closed report week', 'closed', channel='superior',
+                    key=True, meet_deadline=past, met_date=past,
+                    progress_deadline=past, progress_report_date=past,
+                    closing_report_deadline=week, finish_deadline=later,
+                    closed_date=past),
+                make('closed finish week', 'closed', finish_deadline=week,
+                    closed_date=past),
+                ])
+        self.assertLess(made['draft past'].accept_deadline, today)
+        self.assertTrue(today < made['draft week'].accept_deadline
+            <= today + dt.timedelta(days=7))
+        lists = {name: sorted(p.matter for p in Petition.search(domain))
+            for name, domain in _action_domains('act_petition_overdue')}
+        self.assertEqual(lists, {
+                'Not Accepted in Time': ['draft past'],
+                'Not Finished in Time': ['finish past'],
+                'Assignment Overdue': ['assign past'],
+                'Leader Meeting Overdue': ['meet past'],
+                'Progress Report Overdue': ['meet done'],
+                'Closing Report Overdue': ['closed no report', 'meet done'],
+                # a clock running out from today to a week ahead
+                'Due within 7 Days': ['assign week', 'closed report week',
+                    'draft week', 'finish today', 'finish week',
+                    'meet past'],
+                })
+        # every listed petition shows its clock overdue on the form
+        for name, field in [
+                ('Not Accepted in Time', 'accept_deadline'),
+                ('Leader Meeting Overdue', 'meet_deadline')]:
+            for matter in lists[name]:
+                self.assertLess(getattr(made[matter], field), today)
+
     def _assert_batched(self, codes, courts, start, end, **filters):
         """compute_many of every court at once gives each court what
         compute gives it alone"""
@@ -406,6 +569,8 @@ class CourtPetitionTestCase(ModuleTestCase):
         "The half-year workbook: its sheets and counts"
         import io
         import zipfile
+
+        import openpyxl
         from trytond.modules.court_petition.analysis import (
             build_workbook, grouped)
         Department = Pool().get('court.department')
@@ -447,6 +612,28 @@ class CourtPetitionTestCase(ModuleTestCase):
         book = zipfile.ZipFile(io.BytesIO(data))
         self.assertEqual(len([n for n in book.namelist()
                     if n.startswith('xl/worksheets/sheet')]), 6)
+        # a column chart of the petitions received on each summary sheet,
+        # over its rows (the total left out); none on the detail sheet
+        workbook = openpyxl.load_workbook(io.BytesIO(data))
+        charts = {ws.title: ws._charts for ws in workbook.worksheets}
+        self.assertEqual(list(charts), ['按信访原因', '按法院', '按承办部门',
+                '按来访渠道', '初访与重复访', '信访明细及原因'])
+        self.assertEqual(charts.pop('信访明细及原因'), [])
+        rows = {'按信访原因': 2, '按法院': 1, '按承办部门': 2,
+            '按来访渠道': 1, '初访与重复访': 2}
+
+        def cells(title, column):
+            last = 2 + rows[title]
+            return f"{title}!${column}$3" + (
+                f":${column}${last}" if last > 3 else '')
+        for title, found in charts.items():
+            self.assertEqual(len(found), 1, title)
+            chart, = found
+            self.assertEqual(chart.tagname, 'barChart', title)
+            series, = chart.series
+            self.assertEqual(series.val.numRef.f, cells(title, 'B'), title)
+            self.assertEqual(series.cat.strRef.f if series.cat.strRef
+                else series.cat.numRef.f, cells(title, 'A'), title)
         data, count = build_workbook(both, START, END, '测试')
         self.assertEqual(count, 5)
         strings = book_strings(data)
@@ -477,6 +664,21 @@ class CourtPetitionTestCase(ModuleTestCase):
             Department.write([mine], {'users': [('add', [user.id])]})
         Department.write([other], {'users': [('add', [user.id])]})
         self.assertEqual(list(other.users), [user])
+
+
+def _action_domains(xml_id):
+    """[(name, domain)] of the tabs of the action, their PYSON evaluated
+    as the client does (Date() is today)"""
+    from trytond.pyson import PYSONDecoder
+    from trytond.transaction import Transaction
+    pool = Pool()
+    ModelData = pool.get('ir.model.data')
+    ActWindow = pool.get('ir.action.act_window')
+    with Transaction().set_context(language='en'):
+        action = ActWindow(ModelData.get_id('court_petition', xml_id))
+        decoder = PYSONDecoder({'_user': Transaction().user})
+        return [(d.name, decoder.decode(d.domain))
+            for d in action.act_window_domains]
 
 
 def book_strings(data):
