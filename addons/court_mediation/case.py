@@ -460,8 +460,12 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
             return None, [gettext('court_mediation.msg_triage_not_mediable',
                     type=self.dispute_type.rec_name)]
         if self.amount is not None and self.amount >= config.complex_amount:
+            # 2 places: SQLite gives back 500000 where PostgreSQL gives
+            # 500000.00
+            cent = Decimal('0.01')
             reasons.append(gettext('court_mediation.msg_triage_amount',
-                    amount=self.amount, limit=config.complex_amount))
+                    amount=self.amount.quantize(cent),
+                    limit=config.complex_amount.quantize(cent)))
         if len(self.parties or []) >= config.complex_parties:
             reasons.append(gettext('court_mediation.msg_triage_parties',
                     count=len(self.parties), limit=config.complex_parties))
