@@ -68,6 +68,7 @@ MEDIATOR_BUTTONS = {
     'activate': {'roster'},
     'suspend': {'roster'},
     'remove': {'roster'},
+    'renew': {'roster'},
     }
 
 # the messages of access errors (zh_CN and the untranslated ones)
@@ -604,8 +605,10 @@ def test_mediator_access(sessions, demo, admin, role, court):
         assert _denied(error), (role, error)
         new = admin.model(MEDIATOR, 'create', [values])
     # buttons on the new candidate
-    for button in ['activate', 'suspend', 'remove']:
-        if button != 'activate':
+    admin.model(MEDIATOR, 'write', new,
+        {'term_end': _json_date(dt.date(2027, 6, 30))})
+    for button in ['activate', 'suspend', 'renew', 'remove']:
+        if button in {'suspend', 'remove'}:
             admin.model(MEDIATOR, 'write', new, {'state_reason': '测试'})
         error = _error(lambda: rpc.model(MEDIATOR, button, new))
         if role in MEDIATOR_BUTTONS[button]:
@@ -648,6 +651,53 @@ def test_mediator_suspension_needs_reason(sessions, demo, admin):
     assert admin.model('court.mediator.state_change', 'search_read',
         [('mediator', '=', new[0])], 0, None, None,
         ['to_state', 'reason', 'date']) == changes
+
+
+def test_mediator_renewal(sessions, demo, admin):
+    """续聘 by the roster administrator: the term end moves by the
+    configured years and the renewal is kept, read by every court user,
+    written by nobody by hand; a removed mediator is not renewed; the
+    list of terms ending follows"""
+    rpc = sessions('roster')
+    judge = sessions('judge')
+    years = admin.model('court.mediation.configuration', 'read', [1],
+        ['renewal_years'])[0]['renewal_years']
+    new = rpc.model(MEDIATOR, 'search', [('state', '=', 'candidate')],
+        0, 1, None)
+    assert new
+    soon = testdb.court_today() + dt.timedelta(days=30)
+    rpc.model(MEDIATOR, 'write', new, {'term_end': _json_date(soon)})
+    assert new[0] in rpc.model(MEDIATOR, 'search',
+        [('term_ending', '=', True)], 0, None, None)
+    assert _denied(_error(lambda: judge.model(MEDIATOR, 'renew', new)))
+    rpc.model(MEDIATOR, 'renew', new)
+    row, = rpc.model(MEDIATOR, 'read', new, ['term_end', 'renewals'])
+    assert _date(row['term_end']) == soon.replace(year=soon.year + years)
+    renewal, = judge.model('court.mediator.renewal', 'read',
+        row['renewals'], ['previous_term_end', 'term_end', 'years'])
+    assert (_date(renewal['previous_term_end']), renewal['years']) == (
+        soon, years)
+    assert new[0] not in rpc.model(MEDIATOR, 'search',
+        [('term_ending', '=', True)], 0, None, None)
+    for who in [rpc, admin]:
+        for method, args in [
+                ('write', [row['renewals'], {'years': 10}]),
+                ('create', [[{'mediator': new[0],
+                                'date': _json_date(soon),
+                                'previous_term_end': _json_date(soon),
+                                'term_end': _json_date(soon), 'years': 0}]]),
+                ('delete', [row['renewals']])]:
+            error = _error(lambda: who.model(
+                    'court.mediator.renewal', method, *args))
+            assert error is not None, method
+            assert _denied(error) or '续聘' in error.message, error.message
+    # removed: the button is refused, the term end stays
+    rpc.model(MEDIATOR, 'write', new, {'state_reason': '续聘测试'})
+    rpc.model(MEDIATOR, 'remove', new)
+    error = _error(lambda: rpc.model(MEDIATOR, 'renew', new))
+    assert error is not None
+    assert rpc.model(MEDIATOR, 'read', new,
+        ['term_end', 'renewals'])[0] == row
 
 
 def test_workflow_fields_not_writable(sessions, demo):

@@ -97,6 +97,15 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     complex_types = fields.Many2Many(
         'court.mediation.configuration-court.dispute.type',
         'configuration', 'dispute_type', "Complex Dispute Types")
+    renewal_years = fields.Integer(
+        "Renewal (years)", required=True,
+        domain=[('renewal_years', '>', 0)],
+        help="The years a renewal (续聘) adds to a mediator's term end.")
+    term_warning_days = fields.Integer(
+        "Term Ending within (days)", required=True,
+        domain=[('term_warning_days', '>=', 0)],
+        help="The roster lists the mediators whose term ends within "
+        "this many days (or has ended).")
 
     @staticmethod
     def default_deadline_days():
@@ -117,6 +126,14 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @staticmethod
     def default_complex_parties():
         return 4
+
+    @staticmethod
+    def default_renewal_years():
+        return 3
+
+    @staticmethod
+    def default_term_warning_days():
+        return 60
 
 
 class ConfigurationDisputeType(ModelSQL):
