@@ -572,7 +572,8 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
             if case.amount is not None and case.amount < 0:
                 raise CaseError(gettext(
                         'court_mediation.msg_case_amount_negative',
-                        case=case.rec_name or '', amount=case.amount))
+                        case=case.rec_name or '',
+                        amount=case.amount.quantize(Decimal('0.01'))))
             if case.received_date and case.received_date > today:
                 raise CaseError(gettext(
                         'court_mediation.msg_case_received_future',
