@@ -68,6 +68,7 @@ MEDIATOR_BUTTONS = {
     'activate': {'roster'},
     'suspend': {'roster'},
     'remove': {'roster'},
+    'renew': {'roster'},
     }
 
 # the messages of access errors (zh_CN and the untranslated ones)
@@ -604,8 +605,10 @@ def test_mediator_access(sessions, demo, admin, role, court):
         assert _denied(error), (role, error)
         new = admin.model(MEDIATOR, 'create', [values])
     # buttons on the new candidate
-    for button in ['activate', 'suspend', 'remove']:
-        if button != 'activate':
+    admin.model(MEDIATOR, 'write', new,
+        {'term_end': _json_date(dt.date(2027, 6, 30))})
+    for button in ['activate', 'suspend', 'renew', 'remove']:
+        if button in {'suspend', 'remove'}:
             admin.model(MEDIATOR, 'write', new, {'state_reason': '测试'})
         error = _error(lambda: rpc.model(MEDIATOR, button, new))
         if role in MEDIATOR_BUTTONS[button]:
@@ -650,6 +653,53 @@ def test_mediator_suspension_needs_reason(sessions, demo, admin):
         ['to_state', 'reason', 'date']) == changes
 
 
+def test_mediator_renewal(sessions, demo, admin):
+    """续聘 by the roster administrator: the term end moves by the
+    configured years and the renewal is kept, read by every court user,
+    written by nobody by hand; a removed mediator is not renewed; the
+    list of terms ending follows"""
+    rpc = sessions('roster')
+    judge = sessions('judge')
+    years = admin.model('court.mediation.configuration', 'read', [1],
+        ['renewal_years'])[0]['renewal_years']
+    new = rpc.model(MEDIATOR, 'search', [('state', '=', 'candidate')],
+        0, 1, None)
+    assert new
+    soon = testdb.court_today() + dt.timedelta(days=30)
+    rpc.model(MEDIATOR, 'write', new, {'term_end': _json_date(soon)})
+    assert new[0] in rpc.model(MEDIATOR, 'search',
+        [('term_ending', '=', True)], 0, None, None)
+    assert _denied(_error(lambda: judge.model(MEDIATOR, 'renew', new)))
+    rpc.model(MEDIATOR, 'renew', new)
+    row, = rpc.model(MEDIATOR, 'read', new, ['term_end', 'renewals'])
+    assert _date(row['term_end']) == soon.replace(year=soon.year + years)
+    renewal, = judge.model('court.mediator.renewal', 'read',
+        row['renewals'], ['previous_term_end', 'term_end', 'years'])
+    assert (_date(renewal['previous_term_end']), renewal['years']) == (
+        soon, years)
+    assert new[0] not in rpc.model(MEDIATOR, 'search',
+        [('term_ending', '=', True)], 0, None, None)
+    for who in [rpc, admin]:
+        for method, args in [
+                ('write', [row['renewals'], {'years': 10}]),
+                ('create', [[{'mediator': new[0],
+                                'date': _json_date(soon),
+                                'previous_term_end': _json_date(soon),
+                                'term_end': _json_date(soon), 'years': 0}]]),
+                ('delete', [row['renewals']])]:
+            error = _error(lambda: who.model(
+                    'court.mediator.renewal', method, *args))
+            assert error is not None, method
+            assert _denied(error) or '续聘' in error.message, error.message
+    # removed: the button is refused, the term end stays
+    rpc.model(MEDIATOR, 'write', new, {'state_reason': '续聘测试'})
+    rpc.model(MEDIATOR, 'remove', new)
+    error = _error(lambda: rpc.model(MEDIATOR, 'renew', new))
+    assert error is not None
+    assert rpc.model(MEDIATOR, 'read', new,
+        ['term_end', 'renewals'])[0] == row
+
+
 def test_workflow_fields_not_writable(sessions, demo):
     "The state and the number change only through the workflow"
     filing = sessions('filing')
@@ -664,6 +714,139 @@ def test_workflow_fields_not_writable(sessions, demo):
         # (the state is refused, as it should; tolerate the write)
         _error(lambda: filing.model(CASE, 'write', [draft], {'state': 'draft'}))
         filing.model(CASE, 'delete', [draft])
+
+
+def _refused(call, expected):
+    """call is refused with the zh_CN message expected (a string, or a
+    compiled pattern when a part of it is not known in advance)"""
+    error = _error(call)
+    assert error is not None, expected
+    if isinstance(expected, str):
+        assert error.message == expected, (error.message, expected)
+    else:
+        assert expected.fullmatch(error.message), (error.message, expected)
+
+
+def test_bad_input_in_chinese(sessions, demo, admin):
+    """Each bad input of issue 3, sent by the role that would send it
+    through JSON-RPC in zh_CN: the exact message of locale/zh_CN.po and
+    nothing written"""
+    clerk = sessions('clerk')
+    filing = sessions('filing')
+    mediator_rpc = sessions('mediator')
+    today = testdb.court_today()
+    persons = admin.model('party.party', 'search',
+        [('party_kind', '=', 'person')], 0, 2, None)
+    mediator, = admin.model(MEDIATOR, 'search',
+        [('user.login', '=', f'mediator_{COURT}')], 0, None, None)
+
+    def count(model, domain=None):
+        return admin.model(model, 'search_count', domain or [])
+
+    def rec_name(case):
+        return filing.model(CASE, 'read', [case], ['rec_name'])[0][
+            'rec_name']
+
+    def state(case):
+        return admin.model(CASE, 'read', [case], [
+                'state', 'number', 'amount', 'concluded_date', 'deadline',
+                'extended', 'session_count'])[0]
+
+    # a case with no party: kept as a draft, not registered
+    draft, = filing.model(CASE, 'create', [_new_case(demo, consent=True,
+                facts='测试：无当事人')])
+    before = state(draft)
+    _refused(lambda: filing.model(CASE, 'register', [draft]),
+        f'“未登记案件 #{draft}”至少应有一名申请人和一名被申请人。')
+    assert state(draft) == before and before['state'] == 'draft'
+    assert before['number'] is None
+
+    # an invalid ID number (wrong check character): no party
+    body = '41030219900303401'
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    check = '10X98765432'[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+    wrong = '0' if check != '0' else '1'
+    parties = count('party.party')
+    # wrong check character, 19 characters, 13th month
+    for bad in [body + wrong, body + check + '9', '41030219901303401X']:
+        _refused(lambda: clerk.model('party.party', 'create',
+                [{'name': '钱三', 'id_number': bad}]),
+            f'“{bad}”不是有效的居民身份证号码：应为18位，出生日期真实有效，'
+            '且校验码正确（GB 11643）。')
+    assert count('party.party') == parties
+
+    # a negative amount: neither created nor written
+    cases = count(CASE)
+    _refused(lambda: filing.model(CASE, 'create', [_new_case(demo,
+                    amount={'__class__': 'Decimal', 'decimal': '-100.5'},
+                    facts='测试：负数金额')]),
+        re.compile(r'“未登记案件 #\d+”的争议金额不能为负数（-100\.50）。'))
+    assert count(CASE) == cases
+    _refused(lambda: filing.model(CASE, 'write', [draft],
+            {'amount': {'__class__': 'Decimal', 'decimal': '-1'}}),
+        f'“未登记案件 #{draft}”的争议金额不能为负数（-1.00）。')
+    assert state(draft) == before
+
+    # an assigned case of the mediator
+    case, = filing.model(CASE, 'create', [_new_case(demo, consent=True,
+                facts='测试：错误输入', parties=[('create', [
+                            {'role': 'applicant', 'party': persons[0]},
+                            {'role': 'respondent', 'party': persons[1]},
+                            ])])])
+    filing.model(CASE, 'register', [case])
+    filing.model(CASE, 'write', [case],
+        {'complexity': 'simple', 'mediator': mediator})
+    filing.model(CASE, 'assign', [case])
+    number = rec_name(case)
+
+    # a session before the case was received
+    sessions_before = count('court.mediation.session')
+    day_before = today - dt.timedelta(days=1)
+    _refused(lambda: mediator_rpc.model('court.mediation.session', 'create',
+            [{'case': case, 'date': _json_date(day_before),
+                    'mode': 'in_person', 'duration': 30}]),
+        f'“{number}”{day_before} 的调解记录，日期应在收案日期（{today}）'
+        '至今天之间。')
+    assert count('court.mediation.session') == sessions_before
+    assert state(case)['state'] == 'assigned'
+
+    # an outcome without a session: refused while assigned (the button
+    # is not offered) and once the only session has been removed
+    mediator_rpc.model(CASE, 'write', [case], {'agreement': '双方和解。'})
+    assigned = state(case)
+    _refused(lambda: mediator_rpc.model(CASE, 'succeed', [case]),
+        f'“{number}”（调解案件）当前的状态不能执行“succeed”操作。')
+    assert state(case) == assigned
+    session, = mediator_rpc.model('court.mediation.session', 'create', [{
+                'case': case, 'date': _json_date(today), 'mode': 'video',
+                'duration': 30}])
+    # (a mediator does not delete sessions; the filing officer does)
+    filing.model('court.mediation.session', 'delete', [session])
+    mediating = state(case)
+    assert (mediating['state'], mediating['session_count']) == (
+        'mediating', 0)
+    _refused(lambda: mediator_rpc.model(CASE, 'succeed', [case]),
+        f'登记调解结果前，请至少录入一次“{number}”的调解记录。')
+    assert state(case) == mediating
+
+    # an extension without the parties' consent
+    mediator_rpc.model(CASE, 'write', [case], {'extension_days': 10})
+    _refused(lambda: mediator_rpc.model(CASE, 'extend', [case]),
+        f'“{number}”须经当事人同意方可延长调解期限。')
+    assert state(case) == mediating
+
+    # a transition not allowed from the current state: a succeeded case
+    # is not withdrawn (nor failed, nor registered again)
+    mediator_rpc.model('court.mediation.session', 'create', [{
+                'case': case, 'date': _json_date(today), 'mode': 'video',
+                'duration': 30}])
+    mediator_rpc.model(CASE, 'succeed', [case])
+    succeeded = state(case)
+    assert succeeded['state'] == 'succeeded'
+    for button in ['withdraw', 'fail', 'register']:
+        _refused(lambda: filing.model(CASE, button, [case]),
+            f'“{number}”（调解案件）当前的状态不能执行“{button}”操作。')
+    assert state(case) == succeeded
 
 
 FIGURES = 'wizard.court.mediation.figures'

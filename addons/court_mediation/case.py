@@ -97,6 +97,15 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     complex_types = fields.Many2Many(
         'court.mediation.configuration-court.dispute.type',
         'configuration', 'dispute_type', "Complex Dispute Types")
+    renewal_years = fields.Integer(
+        "Renewal (years)", required=True,
+        domain=[('renewal_years', '>', 0)],
+        help="The years a renewal (续聘) adds to a mediator's term end.")
+    term_warning_days = fields.Integer(
+        "Term Ending within (days)", required=True,
+        domain=[('term_warning_days', '>=', 0)],
+        help="The roster lists the mediators whose term ends within "
+        "this many days (or has ended).")
 
     @staticmethod
     def default_deadline_days():
@@ -117,6 +126,14 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @staticmethod
     def default_complex_parties():
         return 4
+
+    @staticmethod
+    def default_renewal_years():
+        return 3
+
+    @staticmethod
+    def default_term_warning_days():
+        return 60
 
 
 class ConfigurationDisputeType(ModelSQL):
@@ -460,8 +477,12 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
             return None, [gettext('court_mediation.msg_triage_not_mediable',
                     type=self.dispute_type.rec_name)]
         if self.amount is not None and self.amount >= config.complex_amount:
+            # 2 places: SQLite gives back 500000 where PostgreSQL gives
+            # 500000.00
+            cent = Decimal('0.01')
             reasons.append(gettext('court_mediation.msg_triage_amount',
-                    amount=self.amount, limit=config.complex_amount))
+                    amount=self.amount.quantize(cent),
+                    limit=config.complex_amount.quantize(cent)))
         if len(self.parties or []) >= config.complex_parties:
             reasons.append(gettext('court_mediation.msg_triage_parties',
                     count=len(self.parties), limit=config.complex_parties))
@@ -551,7 +572,8 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
             if case.amount is not None and case.amount < 0:
                 raise CaseError(gettext(
                         'court_mediation.msg_case_amount_negative',
-                        case=case.rec_name or '', amount=case.amount))
+                        case=case.rec_name or '',
+                        amount=case.amount.quantize(Decimal('0.01'))))
             if case.received_date and case.received_date > today:
                 raise CaseError(gettext(
                         'court_mediation.msg_case_received_future',

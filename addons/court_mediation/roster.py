@@ -129,6 +129,13 @@ class Mediator(Workflow, CourtMixin, ModelSQL, ModelView):
         required=True)
     join_date = fields.Date("Join Date")
     term_end = fields.Date("Term End")
+    term_ending = fields.Function(fields.Boolean(
+            "Term Ending",
+            help="The term ends within the days of the configuration "
+            "(or has ended) and the mediator is not removed."),
+        'get_term_ending', searcher='search_term_ending')
+    renewals = fields.One2Many(
+        'court.mediator.renewal', 'mediator', "Renewals", readonly=True)
     state_date = fields.Date(
         "Date of Change",
         help="The date of the next state change (today if empty).")
@@ -193,6 +200,12 @@ class Mediator(Workflow, CourtMixin, ModelSQL, ModelView):
                 'remove': {
                     'invisible': Eval('state') == 'removed',
                     'icon': 'tryton-delete',
+                    },
+                'renew': {
+                    'invisible': Eval('state') == 'removed',
+                    'readonly': ~Eval('term_end'),
+                    'icon': 'tryton-refresh',
+                    'depends': ['term_end'],
                     },
                 })
 
@@ -339,6 +352,64 @@ class Mediator(Workflow, CourtMixin, ModelSQL, ModelView):
     def remove(cls, mediators):
         cls._change_state(mediators, 'removed', reason_required=True)
 
+    @classmethod
+    @ModelView.button
+    def renew(cls, mediators):
+        """Renew (续聘): the term end moves by the configured years; each
+        renewal is kept (court.mediator.renewal)"""
+        pool = Pool()
+        Configuration = pool.get('court.mediation.configuration')
+        Renewal = pool.get('court.mediator.renewal')
+        Date = pool.get('ir.date')
+        years = Configuration(1).renewal_years
+        today = Date.today()
+        renewals = []
+        for mediator in mediators:
+            if mediator.state == 'removed':
+                raise MediatorError(gettext(
+                        'court_mediation.msg_mediator_renew_removed',
+                        mediator=mediator.rec_name))
+            if not mediator.term_end:
+                raise MediatorError(gettext(
+                        'court_mediation.msg_mediator_renew_no_term',
+                        mediator=mediator.rec_name))
+            term_end = _add_years(mediator.term_end, years)
+            renewals.append({
+                    'mediator': mediator.id,
+                    'date': today,
+                    'previous_term_end': mediator.term_end,
+                    'term_end': term_end,
+                    'years': years,
+                    })
+            mediator.term_end = term_end
+        cls.save(mediators)
+        Renewal.create(renewals)
+
+    @classmethod
+    def _term_limit(cls):
+        pool = Pool()
+        Configuration = pool.get('court.mediation.configuration')
+        Date = pool.get('ir.date')
+        return Date.today() + dt.timedelta(
+            days=Configuration(1).term_warning_days)
+
+    @classmethod
+    def get_term_ending(cls, mediators, name):
+        limit = cls._term_limit()
+        return {m.id: bool(m.term_end and m.term_end <= limit
+                and m.state != 'removed') for m in mediators}
+
+    @classmethod
+    def search_term_ending(cls, name, clause):
+        _, operator, value = clause[:3]
+        ending = [('term_end', '<=', cls._term_limit()),
+            ('state', '!=', 'removed')]
+        if (operator == '=') == bool(value) and operator in {'=', '!='}:
+            return ending
+        return ['OR', ('term_end', '=', None),
+            ('term_end', '>', cls._term_limit()),
+            ('state', '=', 'removed')]
+
     def is_appointed(self, court, date):
         "Whether the mediator is appointed to court (or above it) on date"
         courts = set()
@@ -352,6 +423,43 @@ class Mediator(Workflow, CourtMixin, ModelSQL, ModelView):
                         or appointment.date_end >= date)):
                 return True
         return False
+
+
+def _add_years(date, years):
+    "date moved by years; 29 February becomes 28 February"
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:
+        return date.replace(year=date.year + years, day=28)
+
+
+class MediatorRenewal(ModelSQL, ModelView):
+    "Mediator Renewal"
+    __name__ = 'court.mediator.renewal'
+    mediator = fields.Many2One(
+        'court.mediator', "Mediator", required=True, ondelete='CASCADE')
+    date = fields.Date("Date", required=True)
+    previous_term_end = fields.Date("Previous Term End", required=True)
+    term_end = fields.Date("New Term End", required=True)
+    years = fields.Integer("Years", required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('mediator')
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.mediator, Index.Equality())))
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def check_modification(cls, mode, renewals, values=None,
+            external=False):
+        "The renewals are written by the button 续聘 only"
+        super().check_modification(
+            mode, renewals, values=values, external=external)
+        if external:
+            raise MediatorError(gettext(
+                    'court_mediation.msg_mediator_renewal_workflow'))
 
 
 class MediatorDisputeType(ModelSQL):
