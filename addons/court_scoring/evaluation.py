@@ -5,8 +5,8 @@ disqualification, total and the rank among peer courts."""
 import datetime as dt
 import json
 from collections import defaultdict
-from types import SimpleNamespace
 from decimal import Decimal
+from types import SimpleNamespace
 
 from sql import Column
 
@@ -248,9 +248,10 @@ class Evaluation(CourtMixin, PeriodMixin, Workflow, ModelSQL, ModelView):
         They are the output of the computation, never user input: the
         ORM's per-record create (defaults, validation of each field) and
         delete (cascade record by record) were half the time of a
-        province's evaluation (bench_scoring).  Rows are inserted many a
-        statement; a line's id is found again by (evaluation, sequence),
-        unique among the lines just written.  The records' caches of the
+        province's evaluation (bench_scoring).  Each table's rows are
+        inserted by one statement, parsed once and executed for every row
+        (_insert_rows); a line's id is found again by (evaluation,
+        sequence), unique among the lines just written.  The records' caches of the
         three models are cleared as the ORM does it."""
         pool = Pool()
         Line = pool.get('court.scoring.evaluation.line')
