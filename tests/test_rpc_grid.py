@@ -36,6 +36,7 @@ DISPUTE_ACCESS = {
     'leader': 'r', 'supervisor': 'r',
     'mediator': '', 'petition': '', 'roster': '', 'scoring': ''}
 STATION_WRITE = {'filing'}
+PERSON_WRITE = {'filing'}   # and the court admin (admin's session)
 
 ACCESS_DENIED = re.compile(
     r'不允许在 .* 上点击按钮|没有访问|没有权限|不允许(读取|写入|删除|创建)'
@@ -80,6 +81,11 @@ def demo(admin):
                 [('company', 'child_of', [info[key]], 'superior')]))
         info[f'{key}_disputes'] = set(_search(admin, DISPUTE,
                 [('company', 'child_of', [info[key]], 'superior')]))
+        info[f'{key}_persons'] = set(_search(admin, PERSON,
+                [('company', 'child_of', [info[key]], 'superior')]))
+        info[f'{key}_stations'] = set(_search(admin, STATION,
+                [('company', 'child_of', [info[key]], 'superior'),
+                    ('kind', '!=', 'court_window')]))
     grid_user, = _search(admin, 'res.user', [('login', '=', f'grid_{COURT}')])
     info['grid_user'] = grid_user
     person, = admin.model(PERSON, 'search_read',
@@ -286,11 +292,62 @@ def test_dispute_buttons_denied(sessions, demo, role):
     assert _denied(_error(lambda: rpc.model(DISPUTE, 'settle', [dispute])))
 
 
+def _person_access(rpc, demo, admin):
+    "What the session may do to the court's grid people: the errors"
+    person = sorted(demo['court_persons'])[0]
+    row, = admin.model(PERSON, 'read', [person], ['phone'])
+    write = _error(lambda: rpc.model(PERSON, 'write', [person],
+            {'phone': row['phone']}))
+    cell = demo['court_cells'][0]
+    created = []
+    create = _error(lambda: created.extend(rpc.model(PERSON, 'create', [{
+                        'party': demo['party'][0], 'role': 'member',
+                        'phone': '13912345678', 'company': demo['court'],
+                        'cells': [('add', [cell])]}])))
+    delete = None
+    if created:
+        row, = admin.model(PERSON, 'read', created, ['company', 'cells'])
+        assert (row['company'], row['cells']) == (demo['court'], [cell])
+        delete = _error(lambda: rpc.model(PERSON, 'delete', created))
+        assert not _search(admin, PERSON, [('id', 'in', created),
+                ('active', 'in', [True, False])])
+    else:
+        # someone else's person, as the test may not create its own
+        delete = _error(lambda: rpc.model(PERSON, 'delete', [person]))
+        assert _search(admin, PERSON, [('id', '=', person)])
+    return write, create, delete
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_person_access(sessions, demo, admin, role, court):
+    "Grid people: every court user reads; the filing officer manages them"
+    rpc = sessions(role, court)
+    ids = set(_search(rpc, PERSON, []))
+    assert demo['court_persons'] and demo['other_persons']
+    if role == 'supervisor':
+        assert demo['court_persons'] | demo['other_persons'] <= ids
+    else:
+        assert demo['court_persons'] <= ids, role
+        assert not ids & demo['other_persons'], role
+    errors = _person_access(rpc, demo, admin)
+    if role in PERSON_WRITE:
+        assert errors == (None, None, None), (role, errors)
+    else:
+        assert all(_denied(e) for e in errors), (role, errors)
+
+
+def test_person_court_admin(demo, admin):
+    "The court admin (the administrator's session) manages grid people"
+    assert _person_access(admin, demo, admin) == (None, None, None)
+
+
 def test_cross_court_isolation(sessions, demo):
     rpc = sessions('filing', OTHER)
     for model, key in [(AREA, 'court_areas'), (ACTIVITY, 'court_activities'),
-            (DISPUTE, 'court_disputes')]:
+            (DISPUTE, 'court_disputes'), (STATION, 'court_stations'),
+            (PERSON, 'court_persons')]:
         theirs = sorted(demo[key])[:3]
+        assert len(theirs) == 3, key
         assert not set(_search(rpc, model, [('id', 'in', theirs)]))
         assert _denied(_error(lambda: rpc.model(model, 'read', theirs,
                         ['id'])))
@@ -524,3 +581,4 @@ def test_activities_per_month(sessions, demo):
     earlier = rpc.model(ACTIVITY, 'search_read', [('month', '<', month)],
         0, None, None, ['month'])
     assert earlier and all(r['month'] < month for r in earlier)
+
