@@ -582,3 +582,37 @@ def test_activities_per_month(sessions, demo):
         0, None, None, ['month'])
     assert earlier and all(r['month'] < month for r in earlier)
 
+
+def test_dispute_court_of_its_cell(sessions, demo, admin):
+    """A grid dispute whose court is not its cell's court (here a tribunal
+    of the same court, which the filing officer may otherwise write for)
+    is refused with the zh_CN message, nothing written"""
+    filing = sessions('filing')
+    tribunal = _search(admin, 'company.company', [
+            ('superior', '=', demo['court']),
+            ('court_level', '=', 'tribunal')])[0]
+    cell, = admin.model(AREA, 'search_read', [('level', '=', 'cell'),
+            ('company', '=', demo['court'])], 0, 1, None, ['company'])
+    applicant, respondent = demo['party']
+    values = {'cell': cell['id'], 'applicant': applicant,
+        'respondent': respondent, 'dispute_type': demo['dispute_type'],
+        'facts': '宅基地边界争议'}
+    before = admin.model(DISPUTE, 'search_count', [])
+    message = '应属于其网格的服务法院'
+    _refused(lambda: filing.model(DISPUTE, 'create', [
+                dict(values, company=tribunal)]), message)
+    assert admin.model(DISPUTE, 'search_count', []) == before
+    # an existing dispute moved to another court than its cell's
+    dispute, = admin.model(DISPUTE, 'search_read', [
+            ('company', '=', demo['court']), ('state', '=', 'logged'),
+            ('cell.company', '=', demo['court'])], 0, 1, None,
+        ['company', 'cell'])
+    _refused(lambda: filing.model(DISPUTE, 'write', [dispute['id']],
+            {'company': tribunal}), message)
+    assert admin.model(DISPUTE, 'read', [dispute['id']], ['company'])[0][
+        'company'] == demo['court']
+    # the same values with the cell's court: accepted (the check is not
+    # refusing everything)
+    created = filing.model(DISPUTE, 'create', [
+            dict(values, company=cell['company'])])
+    assert filing.model(DISPUTE, 'delete', created) is None
