@@ -519,6 +519,20 @@ def test_bad_input_refused_in_chinese(sessions, demo, admin):
                     'code': township['code'] + '999001',
                     'company': township['company']}]),
         '必须直接隶属于上一层级的区域')
+    # codes of the right shape absent from the division data (the demo
+    # was built from it): a township, a village
+    county, = admin.model(AREA, 'search_read',
+        [('code', '=', township['code'][:6])], 0, 1, None, ['code'])
+    _refused(lambda: filing.model(AREA, 'create', [{'name': '虚构街道',
+                    'level': 'township', 'parent': county['id'],
+                    'code': county['code'] + '099',
+                    'company': township['company']}]),
+        '不存在于行政区划数据中')
+    _refused(lambda: filing.model(AREA, 'create', [{'name': '虚构社区',
+                    'level': 'village', 'parent': township['id'],
+                    'code': township['code'] + '999',
+                    'company': township['company']}]),
+        '不存在于行政区划数据中')
     # a negative population
     _refused(lambda: filing.model(AREA, 'write', [village['id']],
             {'population': -5}), '常住人口不能为负数')
