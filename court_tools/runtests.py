@@ -16,6 +16,9 @@ Phases, each a pytest run:
     ./court test                 # everything
     ./court test sqlite browser  # some phases
     ./court test -- -k access    # extra pytest arguments after --
+    ./court test sqlite -- tests/test_api.py addons/court_grid
+                                 # paths after --: only those tests, each
+                                 # in the runs whose paths it falls under
 
 Exits non-zero when any test fails, or when a phase passed no test at all
 (every test skipped: no browser, no database) unless tests were selected
@@ -49,7 +52,48 @@ def _cross_tests(backend):
     return tests
 
 
+VALUE_OPTIONS = {'-k', '-m', '-p', '-o', '-c', '-W', '--deselect',
+    '--ignore', '--ignore-glob', '--maxfail', '--rootdir', '--junitxml',
+    '--basetemp', '--durations'}
+
+
+def _select(paths, extra):
+    """Split the arguments after -- into the paths to run and the options.
+
+    An argument naming an existing file or directory (a node id's file
+    part: ``tests/test_api.py::test_x``) is a path: a run keeps the given
+    paths that fall under its own, and its own that fall under a given
+    one; a run that none falls under gets no path (and is skipped).
+    Without path arguments, the run's own paths."""
+    given, options = [], []
+    takes_value = False
+    for arg in extra:
+        target = Path(arg.split('::')[0])
+        target = target if target.is_absolute() else ROOT / target
+        if (not takes_value and not arg.startswith('-')
+                and target.exists()):
+            given.append((arg, target.resolve()))
+        else:
+            options.append(arg)
+        # the value of an option (-k tests) is not a path
+        takes_value = arg in VALUE_OPTIONS
+    if not given:
+        return list(paths), options
+    own = [Path(p).resolve() for p in paths]
+    selected = []
+    for arg, target in given:
+        if any(target == p or p in target.parents for p in own):
+            selected.append(arg)
+        else:
+            selected.extend(str(p) for p in own if target in p.parents)
+    return selected, options
+
+
 def _pytest(name, paths, env, extra, results):
+    paths, extra = _select(paths, extra)
+    if not paths:
+        print(f'\n=== {name}: no selected test here, skipped', flush=True)
+        return
     junit = Path(tempfile.mkdtemp(prefix='court-junit-')) / f'{name}.xml'
     args = [sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider',
         '--doctest-glob=scenario_*.rst', f'--junitxml={junit}',

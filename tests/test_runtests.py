@@ -34,3 +34,26 @@ def test_selected_tests_may_skip_a_phase(monkeypatch):
         _phase({'passed': 1, 'failed': 0, 'skipped': 0}, 0))
     assert runtests.main(['sqlite', 'browser', '--', '-k', 'x']) == 0
     assert runtests.main(['sqlite', 'browser']) == 1
+
+
+def test_paths_after_dashes_select_the_runs():
+    "Paths after -- replace a run's own paths they fall under"
+    root = runtests.ROOT
+    modules = [str(root / 'addons' / m / 'tests')
+        for m in ('court_base', 'court_grid')]
+    cross = [str(root / 'tests' / 'test_api.py'),
+        str(root / 'tests' / 'test_runtests.py')]
+    extra = ['tests/test_api.py::test_x', '-k', 'tests', '-p',
+        'no:randomly', 'addons/court_grid']
+    assert runtests._select(cross, extra) == (['tests/test_api.py::test_x'],
+        ['-k', 'tests', '-p', 'no:randomly'])
+    assert runtests._select(modules, extra) == ([modules[1]],
+        ['-k', 'tests', '-p', 'no:randomly'])
+    # a file of another run: nothing here
+    assert runtests._select(modules, ['tests/test_api.py', '-x']) == (
+        [], ['-x'])
+    # no path given: the run's own paths, options kept
+    assert runtests._select(cross, ['-k', 'tests']) == (cross,
+        ['-k', 'tests'])
+    # a directory above the run's paths selects them all
+    assert runtests._select(cross, ['tests']) == (cross, [])
