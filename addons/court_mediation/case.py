@@ -23,6 +23,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSingleton, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.court_base import workday
+from trytond.modules.court_base.numbering import numbers_locked_first
 from trytond.modules.court_base.model import CourtMixin, RegisteredMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
@@ -633,6 +634,7 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
 
     # transitions
     @classmethod
+    @numbers_locked_first('mediation', 'received_date')
     @ModelView.button
     @Workflow.transition('registered')
     def register(cls, cases):

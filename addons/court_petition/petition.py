@@ -24,6 +24,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSingleton, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.court_base import workday
+from trytond.modules.court_base.numbering import numbers_locked_first
 from trytond.modules.court_base.model import CourtMixin, RegisteredMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
@@ -984,6 +985,7 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
             second=0, microsecond=0)
 
     @classmethod
+    @numbers_locked_first('petition')
     @ModelView.button
     def register(cls, petitions):
         pool = Pool()
