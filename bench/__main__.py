@@ -22,9 +22,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# in order: the cheapest first, scoring last (it builds on the generator
-# of bench_mediation)
-SUITE = ['foundation', 'grid', 'petition', 'mediation', 'scoring']
+# in order: the cheapest first; scoring and landing last (they build on
+# the generators of bench_mediation and bench_petition)
+SUITE = ['foundation', 'grid', 'petition', 'mediation', 'scoring',
+    'landing']
 # the benchmarks without --quick: their smaller scale instead
 SMALL = {'foundation': ['--n', '500']}
 # the benchmarks on SQLite unless a PostgreSQL server is named

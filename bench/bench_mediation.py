@@ -25,6 +25,7 @@ median and p95 over repeats, with a baseline in the same run:
 """
 import argparse
 import concurrent.futures
+import contextlib
 import datetime as dt
 import os
 import statistics
@@ -129,7 +130,9 @@ SELECT
         WHEN i %% 100 < 85 THEN 'withdrawn' WHEN i %% 100 < 90 THEN 'mediating'
         WHEN i %% 100 < 95 THEN 'assigned' ELSE 'registered' END,
     'window',
-    CASE WHEN i %% 7 = 0 THEN %(station)s END,
+    CASE WHEN (%(courts)s::int[])[1 + (i %% %(ncourts)s)]
+            = %(station_court)s AND (i / %(ncourts)s) %% 7 = 0
+        THEN %(station)s END,
     DATE '%(year)s-01-01' + (i %% 340),
     DATE '%(year)s-01-01' + (i %% 340),
     DATE '%(year)s-01-01' + (i %% 340) + 30,
@@ -145,13 +148,14 @@ SELECT
     i %% 5 <> 0,
     CASE WHEN i %% 100 < 85 THEN (ARRAY['satisfied', 'satisfied',
         'satisfied', 'basically', 'unsatisfied'])[1 + (i %% 5)] END,
-    false, now(), %(clerk)s
+    false, now(), %(creator)s
 FROM generate_series(1, %(cases)s) i""", {
             'courts': all_courts, 'ncourts': len(all_courts),
             'year': year, 'station': ids['station'], 'types': types,
             'ntypes': len(types), 'mediators': mediators,
             'nmediators': len(mediators), 'cases': args.cases,
-            'clerk': ids['clerk_user']})
+            'station_court': ids['station_court'],
+            'creator': ids['admin_user']})
     cursor.execute("""
 INSERT INTO court_mediation_session (case, date, mode, duration,
     create_date)
@@ -179,7 +183,8 @@ def main(argv=None):
     parser.add_argument('--mediators', type=int, default=100_000)
     parser.add_argument('--courts', type=int, default=196)
     parser.add_argument('--repeat', type=int, default=7)
-    parser.add_argument('--registrations', type=int, default=60)
+    parser.add_argument('--registrations', type=int, default=60,
+        help="registrations a run (0: no registration runs)")
     parser.add_argument('--quick', action='store_true',
         help="10^5 cases, 10^4 mediators")
     parser.add_argument('--workers', default='2',
@@ -206,17 +211,9 @@ def main(argv=None):
             cluster.stop()
 
 
-def run(args):
-    import psycopg
-    workdir = tempfile.mkdtemp(prefix='court-bench-')
-    start = time.perf_counter()
-    database = testdb.demo_database('postgresql', workdir)
-    print(f"demo database on PostgreSQL: {time.perf_counter() - start:.0f} s",
-        flush=True)
-    dsn = os.environ['TRYTOND_DATABASE_URI'].rstrip('/') + '/' + database.name
-    conn = psycopg.connect(dsn)
-    cursor = conn.cursor()
-
+def demo_ids(cursor):
+    """The ids the generator and the measures need, from the demo city:
+    its basic courts, the station clerk's station and court, the users"""
     def one(query, params=None):
         cursor.execute(query, params)
         return cursor.fetchone()[0]
@@ -228,6 +225,10 @@ def run(args):
             "'clerk_410302'"),
         'mediator_user': one("SELECT id FROM res_user WHERE login = "
             "'mediator_410302'"),
+        # the generated cases are created by the administrator (a bulk
+        # import), not by the clerk: a clerk sees the cases of their
+        # station and the window cases they logged themselves
+        'admin_user': one("SELECT id FROM res_user WHERE login = 'admin'"),
         }
     cursor.execute("SELECT id FROM company_company WHERE court_level IN "
         "('basic', 'tribunal') ORDER BY id")
@@ -236,7 +237,26 @@ def run(args):
         "\"res_user-court_station\" us ON us.station = s.id WHERE us.\"user\" "
         "= %s LIMIT 1", (ids['clerk_user'],))
     row = cursor.fetchone()
-    ids['station'] = row[0] if row else 'NULL'
+    ids['station'] = row[0] if row else None
+    # a seventh of the cases of the station's court are logged at the
+    # station (≈ 700 a year at 10^6 cases in 205 courts)
+    ids['station_court'] = one("SELECT company FROM court_station WHERE "
+        "id = %s", (ids['station'],)) if row else None
+    return ids
+
+
+def run(args):
+    import psycopg
+    workdir = tempfile.mkdtemp(prefix='court-bench-')
+    start = time.perf_counter()
+    database = testdb.demo_database('postgresql', workdir)
+    print(f"demo database on PostgreSQL: {time.perf_counter() - start:.0f} s",
+        flush=True)
+    dsn = os.environ['TRYTOND_DATABASE_URI'].rstrip('/') + '/' + database.name
+    conn = psycopg.connect(dsn)
+    cursor = conn.cursor()
+
+    ids = demo_ids(cursor)
     if args.only_register:
         # on the demo city alone: the worker-count comparison
         register_bench(args, database, conn, ids)
@@ -406,7 +426,8 @@ FROM latest l LEFT JOIN caseload k ON k.mediator = l.mediator
             raw()
             report(f"first page of 80 cases, {login}",
                 timed(page, args.repeat), timed(raw, args.repeat))
-    register_bench(args, database, conn, ids)
+    if args.registrations:
+        register_bench(args, database, conn, ids)
     conn.close()
 
 
@@ -436,13 +457,30 @@ def register_bench(args, database, conn, ids):
         flush=True)
 
 
+def case_values(dispute_type, parties):
+    "The values of a benchmark case: a neighbours' dispute of two parties"
+    return {
+        'source': 'window',
+        'dispute_type': dispute_type,
+        'amount': '1000',
+        'facts': '基准测试',
+        'consent': True,
+        'parties': [('create', [
+                    {'role': 'applicant', 'party': parties[0]},
+                    {'role': 'respondent', 'party': parties[1]}])],
+        }
+
+
 def _neighbour_type(cursor):
     cursor.execute("SELECT id FROM court_dispute_type WHERE code = "
         "'neighbour'")
     return cursor.fetchone()[0]
 
 
-def _register_runs(args, database, workers):
+@contextlib.contextmanager
+def gunicorn(database, workers):
+    """The server as deployed: trytond under gunicorn with `workers`
+    processes (python -O), on the database; yields a testdb.Server"""
     port = testdb.free_port()
     env = dict(database.env, PYTHONOPTIMIZE='1',
         TRYTOND_DATABASE_NAMES=database.name,
@@ -455,8 +493,15 @@ def _register_runs(args, database, workers):
         stderr=subprocess.STDOUT, start_new_session=True)
     try:
         testdb._wait_http(port, process)
-        server = testdb.Server(process, f'http://127.0.0.1:{port}',
+        yield testdb.Server(process, f'http://127.0.0.1:{port}',
             database.name)
+    finally:
+        testdb.stop_group(process, 20)
+        log.close()
+
+
+def _register_runs(args, database, workers):
+    with gunicorn(database, workers) as server:
         admin = server.rpc('admin', testdb.ADMIN_PASSWORD)
         parties = admin.model('party.party', 'search',
             [('party_kind', '=', 'person')], 0, 2, None)
@@ -465,18 +510,8 @@ def _register_runs(args, database, workers):
 
         def register(rpc):
             start = time.perf_counter()
-            case_id, = rpc.model('court.mediation.case', 'create', [{
-                        'source': 'window',
-                        'dispute_type': dispute_type,
-                        'amount': '1000',
-                        'facts': '基准测试',
-                        'consent': True,
-                        'parties': [('create', [
-                                    {'role': 'applicant',
-                                        'party': parties[0]},
-                                    {'role': 'respondent',
-                                        'party': parties[1]}])],
-                        }])
+            case_id, = rpc.model('court.mediation.case', 'create',
+                [case_values(dispute_type, parties)])
             rpc.model('court.mediation.case', 'register', [case_id])
             return time.perf_counter() - start
 
@@ -504,11 +539,6 @@ def _register_runs(args, database, workers):
                 print(f"{label:60} median {med * 1000:9.1f} ms"
                     f"  p95 {p95 * 1000:9.1f} ms"
                     f" | {n / elapsed:6.1f} cases/s", flush=True)
-    finally:
-        import signal
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(20)
-        log.close()
 
 
 if __name__ == '__main__':

@@ -30,6 +30,7 @@ import time
 
 from court_tools import testdb
 
+from . import memory
 from .bench_mediation import report, timed
 
 GENERATE = """
@@ -101,6 +102,24 @@ def main(argv=None):
             cluster.stop()
 
 
+def generate_petitions(cursor, courts, petitions, persons):
+    """Generate persons who petition and petitions over two years in the
+    given courts, in SQL; return the generated persons' ids"""
+    cursor.execute(GENERATE.split('INSERT INTO court_petition ')[0]
+        % {'persons': persons})
+    cursor.execute("SELECT id FROM party_party WHERE code LIKE 'BP%%' "
+        "ORDER BY id")
+    persons = [r[0] for r in cursor.fetchall()]
+    rest = 'INSERT INTO court_petition ' + GENERATE.split(
+        'INSERT INTO court_petition ', 1)[1]
+    cursor.execute(rest % {
+            'courts': 'ARRAY[%s]' % ','.join(map(str, courts)),
+            'ncourts': len(courts), 'petitions': petitions,
+            'persons_ids': 'ARRAY[%s]' % ','.join(map(str, persons)),
+            'npersons': len(persons)})
+    return persons
+
+
 def run(args):
     import psycopg
     workdir = tempfile.mkdtemp(prefix='court-bench-')
@@ -115,18 +134,8 @@ def run(args):
         "'basic' ORDER BY id")
     courts = [r[0] for r in cursor.fetchall()]
     start = time.perf_counter()
-    cursor.execute(GENERATE.split('INSERT INTO court_petition ')[0]
-        % {'persons': args.persons})
-    cursor.execute("SELECT id FROM party_party WHERE code LIKE 'BP%%' "
-        "ORDER BY id")
-    persons = [r[0] for r in cursor.fetchall()]
-    rest = 'INSERT INTO court_petition ' + GENERATE.split(
-        'INSERT INTO court_petition ', 1)[1]
-    cursor.execute(rest % {
-            'courts': 'ARRAY[%s]' % ','.join(map(str, courts)),
-            'ncourts': len(courts), 'petitions': args.petitions,
-            'persons_ids': 'ARRAY[%s]' % ','.join(map(str, persons)),
-            'npersons': len(persons)})
+    persons = generate_petitions(cursor, courts, args.petitions,
+        args.persons)
     conn.commit()
     cursor.execute("ANALYZE")
     conn.commit()
@@ -184,6 +193,9 @@ def run(args):
             timed(lambda: Petition.find_previous(new, window_days=730),
                 args.repeat * 4),
             timed(raw, args.repeat * 4))
+        memory.report("peak RSS, 100 repeat detections",
+            lambda: [Petition.find_previous(new, window_days=730)
+                for _ in range(100)])
 
         # 3. half-year workbook and figures
         from trytond.modules.court_petition.analysis import (

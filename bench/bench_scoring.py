@@ -32,7 +32,8 @@ import tracemalloc
 
 from court_tools import testdb
 
-from .bench_mediation import generate, report, timed
+from . import memory
+from .bench_mediation import demo_ids, generate, report, timed
 
 BASELINE_SQL = """
 SELECT c.company,
@@ -180,26 +181,7 @@ def run(args):
     conn = psycopg.connect(dsn)
     cursor = conn.cursor()
 
-    def one(query, params=None):
-        cursor.execute(query, params)
-        return cursor.fetchone()[0]
-    ids = {
-        'currency': one("SELECT id FROM currency_currency LIMIT 1"),
-        'intermediate': one("SELECT id FROM company_company WHERE "
-            "court_level = 'intermediate' ORDER BY id LIMIT 1"),
-        'clerk_user': one("SELECT id FROM res_user WHERE login = "
-            "'clerk_410302'"),
-        'mediator_user': one("SELECT id FROM res_user WHERE login = "
-            "'mediator_410302'"),
-        }
-    cursor.execute("SELECT id FROM company_company WHERE court_level IN "
-        "('basic', 'tribunal') ORDER BY id")
-    ids['courts'] = [r[0] for r in cursor.fetchall()]
-    cursor.execute("SELECT s.id FROM court_station s JOIN "
-        "\"res_user-court_station\" us ON us.station = s.id WHERE us.\"user\" "
-        "= %s LIMIT 1", (ids['clerk_user'],))
-    row = cursor.fetchone()
-    ids['station'] = row[0] if row else 'NULL'
+    ids = demo_ids(cursor)
     start = time.perf_counter()
     generate(cursor, args, ids)
     # the reported values of last year for every basic court, as the demo
@@ -305,7 +287,8 @@ WHERE c.court_level = 'basic' AND k.source IN ('reported', 'mixed')
                 (f'province-year ({len(courts)} courts)', courts)]:
             def evaluate():
                 Evaluation.evaluate(scope, scheme, 'year', args.year, 1)
-            evaluate()
+            # the first run's peak: later runs reuse the memory it took
+            memory.report(f"peak RSS, first evaluation, {label}", evaluate)
             scope_ids = [c.id for c in scope]
             partial, full = baseline(scope_ids), baseline(
                 scope_ids, stored_rows(scope_ids))
@@ -330,8 +313,11 @@ WHERE c.court_level = 'basic' AND k.source IN ('reported', 'mixed')
             order=[('total', 'DESC'), ('id', 'ASC')])
         for factor in (1, 4):
             rows = evaluations * factor
-            # timed on its own: tracemalloc slows every allocation, the
-            # peak memory is taken in a second run under it
+            # the peak RSS first (the first run with this many rows); then
+            # timed on its own, as tracemalloc slows every allocation; then
+            # the peak Python memory in a run under tracemalloc
+            memory.report(f"peak RSS, Excel ranking, {len(rows)} rows",
+                lambda: ranking_xlsx(rows, scheme))
             start = time.perf_counter()
             data = ranking_xlsx(rows, scheme)
             elapsed = time.perf_counter() - start

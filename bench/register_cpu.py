@@ -38,7 +38,7 @@ def main(argv=None):
         shutil.copy(source, Path(workdir) / source.name)
         os.environ['TRYTOND_DATABASE_URI'] = 'sqlite://'
         os.environ['TRYTOND_DATABASE__PATH'] = workdir
-        from trytond.config import config
+        from trytond import config
         config.update_etc(str(ROOT / 'config' / 'demo.conf'))
         run(args)
     finally:
@@ -46,9 +46,10 @@ def main(argv=None):
 
 
 def run(args):
-    from trytond.transaction import TransactionError
     from trytond.pool import Pool
-    from trytond.transaction import Transaction
+    from trytond.transaction import Transaction, TransactionError
+
+    from .bench_mediation import case_values
 
     Pool(DATABASE).init()
     with Transaction().start(DATABASE, 0) as transaction:
@@ -72,18 +73,7 @@ def run(args):
         with Transaction().start(DATABASE, user.id, context=checked) as t:
             Case = Pool().get('court.mediation.case')
             start, cpu = time.perf_counter(), time.process_time()
-            case, = Case.create([{
-                        'source': 'window',
-                        'dispute_type': dispute_type,
-                        'amount': '1000',
-                        'facts': '基准测试',
-                        'consent': True,
-                        'parties': [('create', [
-                                    {'role': 'applicant',
-                                        'party': parties[0]},
-                                    {'role': 'respondent',
-                                        'party': parties[1]}])],
-                        }])
+            case, = Case.create([case_values(dispute_type, parties)])
             t.commit()
             times.append((time.perf_counter() - start,
                     time.process_time() - cpu))

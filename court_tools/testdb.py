@@ -13,6 +13,7 @@ client logged in as that user, so that access is tested from the outside.
 import base64
 import contextlib
 import datetime as dt
+import gzip
 import hashlib
 import http.client
 import json
@@ -111,13 +112,18 @@ class RPC:
         self._id += 1
         body = json.dumps(
             {'id': self._id, 'method': method, 'params': params}).encode()
+        # compressed answers, as the web client asks for them
         request = urllib.request.Request(self.url, data=body, headers={
-                'Content-Type': 'application/json'})
+                'Content-Type': 'application/json',
+                'Accept-Encoding': 'gzip'})
         if auth:
             request.add_header('Authorization', self.auth)
         try:
             with urllib.request.urlopen(request, timeout=120) as response:
-                answer = json.loads(response.read())
+                data = response.read()
+                if response.headers.get('Content-Encoding') == 'gzip':
+                    data = gzip.decompress(data)
+                answer = json.loads(data)
         except urllib.error.HTTPError as error:
             raise RPCError([f'HTTP {error.code}', [error.reason]]) from None
         if answer.get('error'):

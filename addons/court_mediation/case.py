@@ -979,7 +979,13 @@ class Assignment(ModelSQL, ModelView):
         # Model.__setup__ resets __access__: add to it here
         cls.__access__.add('case')
         t = cls.__table__()
-        cls._sql_indexes.add(Index(t, (t.case, Index.Equality())))
+        cls._sql_indexes.update({
+                Index(t, (t.case, Index.Equality())),
+                # a mediator's cases of a period (B2, the roster's caseload
+                # column: the assignments of a page of mediators)
+                Index(t, (t.mediator, Index.Equality()),
+                    (t.date, Index.Range())),
+                })
         cls._order = [('date', 'ASC'), ('id', 'ASC')]
 
     @classmethod

@@ -33,9 +33,20 @@ _B2_MEMO = weakref.WeakKeyDictionary()
 
 
 def _id(value):
+    "An id, or a sorted tuple of ids for a list (a filter on several)"
     if value is None:
         return None
+    if isinstance(value, (list, tuple)):
+        return tuple(sorted(int(v) for v in value))
     return int(value)
+
+
+def _is(column, value):
+    "column = the id, or column in the ids of a list"
+    value = _id(value)
+    if isinstance(value, tuple):
+        return reduce_ids(column, value)
+    return column == value
 
 
 class Indicator(metaclass=PoolMeta):
@@ -122,7 +133,7 @@ class Indicator(metaclass=PoolMeta):
         if station is not None:
             where &= case.station == _id(station)
         if mediator is not None:
-            where &= case.mediator == _id(mediator)
+            where &= _is(case.mediator, mediator)
         if dispute_type is not None:
             where &= case.dispute_type.in_(
                 cls._mediation_dispute_type_ids(dispute_type))
@@ -350,7 +361,7 @@ class Indicator(metaclass=PoolMeta):
                     | (appointment.date_end >= date))
                 & Equal(latest, 'active'))
             if mediator is not None:
-                where &= appointment.mediator == _id(mediator)
+                where &= _is(appointment.mediator, mediator)
             return appointment.select(appointment.company,
                 appointment.mediator, where=where,
                 group_by=[appointment.company, appointment.mediator])
@@ -444,7 +455,7 @@ class Indicator(metaclass=PoolMeta):
                 & ((appointment.date_end == Null)
                     | (appointment.date_end >= start)))
             if mediator is not None:
-                where &= appointment.mediator == _id(mediator)
+                where &= _is(appointment.mediator, mediator)
             return appointment.select(appointment.company,
                 appointment.mediator, appointment.date_start,
                 appointment.date_end, where=where)
@@ -517,7 +528,7 @@ class Indicator(metaclass=PoolMeta):
                     dispute_type=dispute_type)
                 & (assignment.date >= start) & (assignment.date <= end))
             if mediator is not None:
-                where &= assignment.mediator == _id(mediator)
+                where &= _is(assignment.mediator, mediator)
             # a case is of one court: the distinct cases of a mediator in
             # a group are the sum over the group's courts
             return assignment.join(case,

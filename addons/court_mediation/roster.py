@@ -241,7 +241,9 @@ class Mediator(Workflow, CourtMixin, ModelSQL, ModelView):
     @classmethod
     def _caseload(cls, mediators):
         """{mediator id: (rate, status)} of B2 for the period, computed
-        once per roster court over the courts below it"""
+        once per roster court over the courts below it, for these
+        mediators only (a mediator's rate does not depend on the others':
+        a list page costs its 80 mediators, not the court's roster)"""
         pool = Pool()
         Indicator = pool.get('court.indicator')
         Company = pool.get('company.company')
@@ -251,7 +253,8 @@ class Mediator(Workflow, CourtMixin, ModelSQL, ModelView):
         for mediator in mediators:
             by_court.setdefault(mediator.company.id, []).append(mediator.id)
         b2 = Indicator.mediation_b2_caseload(
-            Company.subordinates_of(list(by_court)), start, end)
+            Company.subordinates_of(list(by_court)), start, end,
+            mediator=[m.id for m in mediators])
         for court_id, ids in by_court.items():
             details = b2[court_id].details
             under, idle = set(details['under_target']), set(

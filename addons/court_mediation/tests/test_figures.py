@@ -574,6 +574,10 @@ class MediationFiguresTestCase(unittest.TestCase):
                     mediators['M3'].id: (Decimal('4.00'), 'under'),
                     mediators['M5'].id: (Decimal('0.00'), 'idle'),
                     })
+            # a page of one mediator: the same figure, its own only
+            alone, = Mediator.browse([mediators['M3'].id])
+            self.assertEqual((alone.monthly_caseload, alone.caseload_status),
+                (Decimal('4.00'), 'under'))
             found = Mediator.search(
                 [('caseload_status', 'in', ['under', 'idle'])])
             self.assertEqual(sorted(m.id for m in found), ids('M3', 'M5'))
@@ -601,6 +605,13 @@ class MediationFiguresTestCase(unittest.TestCase):
             mediator=mediators['M3'].id)
         self.assertEqual((b2.numerator, b2.denominator, b2.value),
             (0, 1, Decimal('0.0000')))
+        # some mediators (a roster page): their rates as computed with all
+        b2 = self._compute('B2', [courts['A']], start=D(2025, 6, 1),
+            mediator=[mediators['M3'].id, mediators['M1'].id])
+        self.assertEqual(b2.details['rates'], {
+                mediators['M1'].id: Decimal('5.0000'),
+                mediators['M3'].id: Decimal('4.0000')})
+        self.assertEqual(b2.record_ids, ids('M3'))
         # the tribunal alone: M5 is appointed to it; M7 handles its cases
         # but is appointed to A
         b2 = self._compute('B2', [courts['A1']], start=D(2025, 6, 1))
