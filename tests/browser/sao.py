@@ -77,12 +77,13 @@ NETWORK_TRACKER = r"""
 """
 
 # Counts the tabs sao has finished opening (or showing again: sao shows
-# the tab already open on the same list instead of a new one), so that
+# the tab already open on the same list instead of a new one) and the tabs
+# it adds (a wizard's tab is added without Sao.Tab.create), so that
 # open_menu() waits for the tab of *its* click.
 TAB_TRACKER = r"""
 () => {
     if (!window.__courtTabs) {
-        const tabs = window.__courtTabs = {done: 0};
+        const tabs = window.__courtTabs = {done: 0, added: 0};
         const create = Sao.Tab.create;
         Sao.Tab.create = function(...args) {
             const result = create.apply(this, args);
@@ -91,8 +92,14 @@ TAB_TRACKER = r"""
             });
             return result;
         };
+        const add = Sao.Tab.add;
+        Sao.Tab.add = function(...args) {
+            const result = add.apply(this, args);
+            tabs.added += 1;
+            return result;
+        };
     }
-    return window.__courtTabs.done;
+    return [window.__courtTabs.done, window.__courtTabs.added];
 }
 """
 
@@ -211,17 +218,18 @@ def open_menu(page, steps, names):
     a level (sao unfolds a folder, or opens an action, on a click).
 
     Returns when the tab of this click is the active one: sao has finished
-    opening it (a new tab, or the same list's tab shown again) and the
-    active tab has the menu's name. Waiting for the name alone is not
-    enough: when the active tab already has it (the same menu opened
-    again while its tab shows a form), the old tab would be taken for the
-    new one, which sao adds a moment later."""
+    opening it (a new tab, the same list's tab shown again, or a wizard's
+    tab) and the active tab has the menu's name. Waiting for the name
+    alone is not enough: when the active tab already has it (the same menu
+    opened again while its tab shows a form), the old tab would be taken
+    for the new one, which sao adds a moment later."""
     opened = page.evaluate(TAB_TRACKER)
     for name in names:
         label = page.locator(MENU_LABEL).filter(
             has_text=re.compile(f'^{re.escape(name)}$'))
         steps.click(label.first, f'menu {name}')
-    page.wait_for_function('n => window.__courtTabs.done > n', arg=opened)
+    page.wait_for_function('([done, added]) => window.__courtTabs.done > done'
+        ' || window.__courtTabs.added > added', arg=opened)
     expect(page.locator('#tablist > li.active').first).to_contain_text(
         names[-1])
     tab = active_tab(page)
