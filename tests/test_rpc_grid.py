@@ -630,3 +630,96 @@ def test_dispute_court_of_its_cell(sessions, demo, admin):
     created = filing.model(DISPUTE, 'create', [
             dict(values, company=cell['company'])])
     assert filing.model(DISPUTE, 'delete', created) is None
+
+
+# the relation models behind a point's judges, mediators and grid people
+# (not exposed through RPC themselves: they are written through the point)
+POINT_PEOPLE = ['judges', 'mediators', 'grid_persons']
+POINT_PEOPLE_WRITE = {'filing'}     # and the court admin (admin's session)
+
+
+def _point_people(admin, demo):
+    """A liaison point of the court and, for each of its relations, a
+    judge / mediator / grid person of the court not on it yet"""
+    point, = admin.model(STATION, 'search_read', [
+            ('company', '=', demo['court']), ('kind', '=', 'liaison_point'),
+            ('judge_count', '>', 0)], 0, 1, [('id', 'ASC')], POINT_PEOPLE)
+    judges = _search(admin, 'res.user', [('court_judge', '=', True),
+            ('companies', 'in', [demo['court']]),
+            ('id', 'not in', point['judges'])])
+    mediators = _search(admin, 'party.party', [
+            ('party_kind', '=', 'person'),
+            ('id', 'not in', point['mediators'])])
+    persons = _search(admin, PERSON, [
+            ('company', 'child_of', [demo['court']], 'superior'),
+            ('id', 'not in', point['grid_persons'])])
+    assert judges and mediators and persons, (judges, persons)
+    return point, {'judges': judges[0], 'mediators': mediators[0],
+        'grid_persons': persons[0]}
+
+
+def _point_people_errors(rpc, admin, demo):
+    """Add, then remove, a judge, a mediator and a grid person on a point
+    as `rpc` (the point written as sao saves its form: 'add' and 'remove'
+    of the Many2Many): {(field, add|remove): error or None}, each checked
+    against what the administrator reads back; the point is as it was
+    afterwards"""
+    point, new = _point_people(admin, demo)
+    errors = {}
+
+    def on_point(field, target):
+        now, = admin.model(STATION, 'read', [point['id']], [field])
+        return target in now[field]
+
+    for field in POINT_PEOPLE:
+        target = new[field]
+        errors[field, 'add'] = _error(lambda: rpc.model(STATION, 'write',
+                [point['id']], {field: [('add', [target])]}))
+        assert on_point(field, target) == (errors[field, 'add'] is None), (
+            field, errors)
+        if not on_point(field, target):
+            # the administrator adds it, so that the removal can be tried
+            admin.model(STATION, 'write', [point['id']],
+                {field: [('add', [target])]})
+        errors[field, 'remove'] = _error(lambda: rpc.model(STATION, 'write',
+                [point['id']], {field: [('remove', [target])]}))
+        assert on_point(field, target) == (
+            errors[field, 'remove'] is not None), (field, errors)
+        if on_point(field, target):
+            admin.model(STATION, 'write', [point['id']],
+                {field: [('remove', [target])]})
+    assert admin.model(STATION, 'read', [point['id']], POINT_PEOPLE)[0] == {
+        'id': point['id'], **{f: point[f] for f in POINT_PEOPLE}}
+    # removed from the point, not deleted
+    assert admin.model('res.user', 'read', [new['judges']], ['id'])
+    assert admin.model('party.party', 'read', [new['mediators']], ['id'])
+    assert admin.model(PERSON, 'read', [new['grid_persons']], ['id'])
+    return errors
+
+
+@pytest.mark.parametrize('role,court', ALL_ROLES)
+def test_point_people_access(sessions, demo, admin, role, court):
+    """Judges, mediators and grid people added to and removed from a
+    liaison point: by the filing officer (and the court admin), by no
+    other role; every court user reads them"""
+    rpc = sessions(role, court)
+    point, _ = _point_people(admin, demo)
+    row, = rpc.model(STATION, 'read', [point['id']], POINT_PEOPLE)
+    assert row == {'id': point['id'], **{f: point[f] for f in POINT_PEOPLE}}
+    errors = _point_people_errors(rpc, admin, demo)
+    if role in POINT_PEOPLE_WRITE:
+        assert all(e is None for e in errors.values()), (role, errors)
+    else:
+        assert all(_denied(e) for e in errors.values()), (role, errors)
+
+
+def test_point_people_court_admin(demo, admin):
+    "The court admin (the administrator's session) manages them too"
+    errors = _point_people_errors(admin, admin, demo)
+    assert all(e is None for e in errors.values()), errors
+
+
+def test_point_people_other_court(sessions, demo, admin):
+    "Another court's filing officer adds and removes none of them"
+    errors = _point_people_errors(sessions('filing', OTHER), admin, demo)
+    assert all(_denied(e) for e in errors.values()), errors

@@ -27,6 +27,81 @@ COMPLETION = 'ul.dropdown-completion:visible li.completion a'
 # The browser contexts run in the courts' time zone (as the demo courts do)
 TIMEZONE = testdb.COURT_TIMEZONE
 today = testdb.court_today
+# settle(): how long sao must have had no request under way (ms)
+QUIET = 250
+
+# Installed in every page before sao loads (login): counts the requests
+# under way (XMLHttpRequest, which sao's RPC uses, and fetch) and keeps
+# the time of the last start or end, so that settle() can wait for the
+# requests sao starts after an action, not only for those already running.
+# The bus's long polling (if the server has one) is not counted.
+NETWORK_TRACKER = r"""
+(() => {
+    if (window.__courtNet) {
+        return;
+    }
+    const net = window.__courtNet = {pending: 0, last: performance.now()};
+    const start = () => {
+        net.pending += 1;
+        net.last = performance.now();
+    };
+    const end = () => {
+        net.pending = Math.max(0, net.pending - 1);
+        net.last = performance.now();
+    };
+    const bus = url => /\/bus(\?|$)/.test(String(url || ''));
+    const open = XMLHttpRequest.prototype.open;
+    XMLHttpRequest.prototype.open = function(method, url, ...rest) {
+        this.__courtBus = bus(url);
+        return open.call(this, method, url, ...rest);
+    };
+    const send = XMLHttpRequest.prototype.send;
+    XMLHttpRequest.prototype.send = function(...args) {
+        if (this.__courtBus) {
+            return send.apply(this, args);
+        }
+        start();
+        this.addEventListener('loadend', end, {once: true});
+        return send.apply(this, args);
+    };
+    const fetch_ = window.fetch;
+    window.fetch = function(input, ...args) {
+        const url = input && input.url ? input.url : input;
+        if (bus(url)) {
+            return fetch_.call(this, input, ...args);
+        }
+        start();
+        return fetch_.call(this, input, ...args).finally(end);
+    };
+})();
+"""
+
+# Counts the tabs sao has finished opening (or showing again: sao shows
+# the tab already open on the same list instead of a new one) and the tabs
+# it adds (a wizard's tab is added without Sao.Tab.create), so that
+# open_menu() waits for the tab of *its* click.
+TAB_TRACKER = r"""
+() => {
+    if (!window.__courtTabs) {
+        const tabs = window.__courtTabs = {done: 0, added: 0};
+        const create = Sao.Tab.create;
+        Sao.Tab.create = function(...args) {
+            const result = create.apply(this, args);
+            jQuery.when(result).always(() => {
+                tabs.done += 1;
+            });
+            return result;
+        };
+        const add = Sao.Tab.add;
+        Sao.Tab.add = function(...args) {
+            const result = add.apply(this, args);
+            tabs.added += 1;
+            return result;
+        };
+    }
+    return [window.__courtTabs.done, window.__courtTabs.added];
+}
+"""
 
 
 @dataclass
@@ -122,6 +197,7 @@ def view_strings(rpc, model, view_type='form'):
 # browser side
 def login(page, server, login, password):
     "Log in through sao's dialogs: user name, then password"
+    page.add_init_script(NETWORK_TRACKER)
     page.goto(server.url + '/')
     dialog = page.locator(DIALOG)
     dialog.locator('input#login').wait_for(state='visible')
@@ -139,15 +215,23 @@ def login(page, server, login, password):
 
 def open_menu(page, steps, names):
     """Unfold the menu tree along `names` and open the last one: one click
-    a level (sao unfolds a folder, or opens an action, on a click)"""
+    a level (sao unfolds a folder, or opens an action, on a click).
+
+    Returns when the tab of this click is the active one: sao has finished
+    opening it (a new tab, the same list's tab shown again, or a wizard's
+    tab) and the active tab has the menu's name. Waiting for the name
+    alone is not enough: when the active tab already has it (the same menu
+    opened again while its tab shows a form), the old tab would be taken
+    for the new one, which sao adds a moment later."""
+    opened = page.evaluate(TAB_TRACKER)
     for name in names:
         label = page.locator(MENU_LABEL).filter(
             has_text=re.compile(f'^{re.escape(name)}$'))
         steps.click(label.first, f'menu {name}')
-    # the tabs a role lands on are already there: wait for the menu's own
-    # tab to be the active one (a new tab, or the one already open)
-    expect(page.locator('#tablist .active, .nav-tabs li.active').first
-        ).to_contain_text(names[-1])
+    page.wait_for_function('([done, added]) => window.__courtTabs.done > done'
+        ' || window.__courtTabs.added > added', arg=opened)
+    expect(page.locator('#tablist > li.active').first).to_contain_text(
+        names[-1])
     tab = active_tab(page)
     tab.locator('.screen-container').first.wait_for(state='visible')
     settle(page)
@@ -230,11 +314,25 @@ def pick(page, steps, input_, text, what):
     expect(page.locator('ul.dropdown-completion:visible')).to_have_count(0)
 
 
-def settle(page):
-    """Wait until sao has no request under way (a save and the reload that
-    follows it): a form button pressed before would act on the record as
-    it was, and the server would refuse it as modified meanwhile."""
-    page.wait_for_load_state('networkidle')
+def settle(page, quiet=QUIET):
+    """Wait until sao has had no request under way for `quiet` ms, counted
+    from the call at the earliest (a save and the reload that follows it;
+    the requests an action starts a moment after the click): a form button
+    pressed before would act on the record as it was, and the server would
+    refuse it as modified meanwhile.
+
+    Playwright's 'networkidle' load state is no help here: it is reached
+    once, when the page has loaded, and is not waited for again."""
+    page.wait_for_function('''([since, quiet]) => {
+            const net = window.__courtNet;
+            if (!net) {
+                throw new Error(
+                    'no network tracker: log in with sao.login');
+            }
+            const now = performance.now();
+            return net.pending === 0
+                && now - Math.max(net.last, since) >= quiet;
+        }''', arg=[page.evaluate('performance.now()'), quiet], polling=50)
 
 
 def toolbar(tab, steps, button_id, what):

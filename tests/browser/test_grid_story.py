@@ -8,11 +8,15 @@
    liaison point (the rows sao shows are the ones RPC finds) and the 漏排
    warnings.
 
-3. The filing officer ``filing_410302`` runs 导入行政区划 for its county
-   again (the demo imported it: nothing created, the areas unchanged),
-   defines a grid cell under a village (区域: new) and a grid member
-   covering it (网格人员: new), finds a liaison point (联络点) and prints
-   its notice (the PDF comes back as a download).
+3. The court admin (``admin``) runs 导入行政区划 for a county of 洛阳
+   the demo has not loaded (e.g. 涧西区 410305), served by the
+   intermediate court: areas are created (their count, read back through
+   RPC, is the one the wizard shows; removed again afterwards).  The
+   filing officer ``filing_410302`` runs it for its own county again (the
+   demo imported it: nothing created, the areas unchanged), defines a grid
+   cell under a village (区域: new) and a grid member covering it (网格人员:
+   new), opens a new liaison point in a township (联络点: new), finds it in
+   the list and prints its notice (the PDF comes back as a download).
 4. The judge ``judge_410302`` logs an activity at its point (联络活动:
    new) and sees it in the list and in the calendar.
 
@@ -21,7 +25,9 @@ artifacts/browser/).  Menus are found by their English source names,
 fields and buttons by their names.
 """
 import contextlib
+import csv
 import re
+import time
 
 import pytest
 
@@ -29,6 +35,7 @@ pytest.importorskip('playwright.sync_api', reason='playwright is not installed')
 
 import sao  # noqa: E402  (tests/browser/sao.py)
 from court_tools import testdb  # noqa: E402
+from court_tools.demo import DIVISION_DIR  # noqa: E402
 
 COURT = '410302'
 GRID = f'grid_{COURT}'
@@ -80,13 +87,13 @@ def story(rpc):
 
 
 @contextlib.contextmanager
-def session(browser, server, login):
+def session(browser, server, login, password=PASSWORD):
     context = browser.new_context(viewport=VIEWPORT, locale='zh-CN',
         timezone_id=sao.TIMEZONE, accept_downloads=True)
     context.set_default_timeout(30_000)
     page = context.new_page()
     try:
-        sao.login(page, server, login, PASSWORD)
+        sao.login(page, server, login, password)
         yield page
     except Exception:
         page.screenshot(path=str(sao.ARTIFACTS / f'grid_failure_{login}.png'))
@@ -175,6 +182,63 @@ MENU_ACTIVITIES = ['Courts', 'Grid', 'Liaison Activities']
 NOTES = '在联络点开展“百姓说事·法官说法”，浏览器测试记录。'
 
 
+def _new_county(admin):
+    """A county of 洛阳 (4103xx) in the division data that no demo court
+    serves and that has no area yet"""
+    served = {c['division_code'] for c in admin.model('company.company',
+            'search_read', [('division_code', 'like', '4103%')], 0, None,
+            None, ['division_code'])}
+    with (DIVISION_DIR / 'areas.csv').open(encoding='utf-8') as f:
+        rows = [r for r in csv.DictReader(f)
+            if r['code'].startswith('4103') and r['code'] not in served]
+    for row in sorted(rows, key=lambda r: r['code']):
+        if not admin.model('court.grid.area', 'search_count',
+                [('code', 'like', row['code'] + '%')]):
+            return row
+    pytest.fail('no county of 4103 left to import')
+
+
+def _import(page, steps, rpc, county, court=None):
+    "Run 导入行政区划 for the county (and court): the dialog's created count"
+    for name in sao.menu_path(rpc, MENU_IMPORT):
+        steps.click(page.locator(sao.MENU_LABEL).filter(
+                has_text=re.compile(f'^{re.escape(name)}$')).first,
+            f'menu {name}')
+    dialog = page.locator('.modal:visible').last
+    field = dialog.locator('input[name="county_code"]').first
+    field.wait_for(state='visible')
+    if court is not None:
+        court_input = dialog.locator('input[name="court"]:visible').first
+        if court_input.input_value() != court:
+            steps.click(court_input, 'field court')
+            court_input.fill('')
+            sao.pick(page, steps, court_input, court, 'court')
+    if field.input_value() != county:
+        steps.click(field, 'field county_code')
+        field.fill('')
+        steps.type(page, county, 'county_code')
+    return dialog
+
+
+def _close_import(page, steps):
+    steps.click(page.locator('.modal:visible').last.locator(
+            'button').filter(has_text=re.compile('关闭|Close')).first,
+        'button close')
+    sao.expect(page.locator('.modal:visible')).to_have_count(0)
+
+
+def _press_import(page, steps, dialog):
+    steps.click(dialog.locator('button').filter(
+            has_text=re.compile('^\\s*(导入|Import)\\s*$')).first,
+        'button import')
+    # the done view's count (sao keeps the start view's field too: not
+    # waited for as visible)
+    created = page.locator('.modal:visible input[name="created"]').last
+    sao.expect(created).to_have_value(re.compile(r'^\d+$'),
+        timeout=300_000)
+    return created
+
+
 def _unique(rows, key='name'):
     counts = {}
     for row in rows:
@@ -211,32 +275,52 @@ def test_grid_officer_story(browser, server, screenshot_dirs):
             ('judges.login', '=', JUDGE)], 0, 1, [('id', 'ASC')],
         ['name', 'rec_name'])
 
-    # 3. the filing officer: the import, a cell, a grid member, a notice
+    townships = _unique(filing.model('court.grid.area', 'search_read', [
+                ('level', '=', 'township'), ('company', '=', court)],
+            0, None, [('code', 'ASC')], ['name', 'code']))
+    township = townships[0]
+    point_name = f'浏览器测试联络点{int(time.time()) % 100000:05d}'
+    city, = admin.model('company.company', 'search_read',
+        [('division_code', '=', COURT[:4])], 0, 1, None, ['rec_name'])
+    county = _new_county(admin)
+    new_areas = [('code', 'like', county['code'] + '%')]
+
+    # 3. the court admin imports a county the demo has not loaded, served
+    # by the intermediate court (a basic court serves its own county only)
+    try:
+        with session(browser, server, 'admin',
+                testdb.ADMIN_PASSWORD) as page:
+            steps = sao.Steps()
+            # a wizard: sao opens it in a dialog, not in a tab
+            dialog = _import(page, steps, admin, county['code'],
+                city['rec_name'])
+            shot(page, '5_admin_import')
+            created = _press_import(page, steps, dialog)
+            shot(page, '6_admin_imported')
+            sao.expect(created).not_to_have_value('0')
+            shown = int(created.input_value())
+            _close_import(page, steps)
+            print(f"\nimporting {county['name']} ({county['code']}): "
+                f"{shown} areas, {steps.summary()}")
+        areas = admin.model('court.grid.area', 'search_read', new_areas,
+            0, None, None, ['level', 'company'])
+        assert len(areas) > 0 and len(areas) == shown, (len(areas), shown)
+        assert {a['company'] for a in areas} == {city['id']}
+        levels = {a['level'] for a in areas}
+        assert {'county', 'township', 'village'} <= levels, levels
+    finally:
+        admin.model('court.grid.area', 'delete', admin.model(
+                'court.grid.area', 'search', new_areas, 0, None,
+                [('code', 'DESC')]))
+
+    # the filing officer: the import again, a cell, a grid member, a new
+    # liaison point and its notice
     with session(browser, server, FILING) as page:
         steps = sao.Steps()
-        # a wizard: sao opens it in a dialog, not in a tab
-        for name in sao.menu_path(filing, MENU_IMPORT):
-            steps.click(page.locator(sao.MENU_LABEL).filter(
-                    has_text=re.compile(f'^{re.escape(name)}$')).first,
-                f'menu {name}')
-        dialog = page.locator('.modal:visible').last
-        county = dialog.locator('input[name="county_code"]').first
-        county.wait_for(state='visible')
-        if county.input_value() != COURT:
-            steps.click(county, 'field county_code')
-            county.fill('')
-            steps.type(page, COURT, 'county_code')
-        shot(page, '5_officer_import')
-        steps.click(dialog.locator('button').filter(
-                has_text=re.compile('^\\s*(导入|Import)\\s*$')).first,
-            'button import')
-        created = page.locator('.modal:visible input[name="created"]').last
+        dialog = _import(page, steps, filing, COURT)
+        created = _press_import(page, steps, dialog)
         sao.expect(created).to_have_value('0')
-        shot(page, '6_officer_imported')
-        steps.click(page.locator('.modal:visible').last.locator(
-                'button').filter(has_text=re.compile('关闭|Close')).first,
-            'button close')
-        sao.expect(page.locator('.modal:visible')).to_have_count(0)
+        _close_import(page, steps)
         assert admin.model('court.grid.area', 'search_count',
             [('code', 'like', COURT + '%')]) == areas_before
 
@@ -286,9 +370,32 @@ def test_grid_officer_story(browser, server, screenshot_dirs):
         assert admin.model('court.grid.area', 'read', [cell['id']],
             ['member_count'])[0]['member_count'] == 1
 
-        tab = sao.open_menu(page, steps, sao.menu_path(filing, MENU_POINTS))
-        sao.search(page, steps, tab, point['name'])
-        row = tab.locator('.treeview tbody tr').filter(has_text=point['name'])
+        menu_points = sao.menu_path(filing, MENU_POINTS)
+        tab = sao.open_menu(page, steps, menu_points)
+        sao.toolbar(tab, steps, 'new_', 'new liaison point')
+        sao.settle(page)
+        steps.select(tab.locator('select[name="kind"]').first,
+            'liaison_point', 'kind')
+        sao.pick(page, steps, sao.widget(tab, 'grid_area'), township['name'],
+            'grid_area')
+        sao.wait_value(tab, 'division_code', township['code'])
+        sao.settle(page)
+        sao.fill(page, steps, tab, 'name', point_name)
+        sao.fill(page, steps, tab, 'opening_hours', '每周三 9:00-12:00')
+        sao.wait_value(tab, 'name', point_name)
+        sao.toolbar(tab, steps, 'save', 'save liaison point')
+        sao.no_error_dialog(page)
+        shot(page, '9_officer_point')
+        new_point, = admin.model('court.station', 'search_read',
+            [('name', '=', point_name)], 0, None, None,
+            ['kind', 'grid_area', 'company', 'division_code', 'name'])
+        assert (new_point['kind'], new_point['grid_area'],
+            new_point['company']) == ('liaison_point', township['id'], court)
+
+        # the list (a new tab of the menu): the point, its notice printed
+        tab = sao.open_menu(page, steps, menu_points[-1:])
+        sao.search(page, steps, tab, point_name)
+        row = tab.locator('.treeview tbody tr').filter(has_text=point_name)
         sao.expect(row).to_have_count(1)
         sao.settle(page)
         # the point selected in the list: the print button acts on it
@@ -305,7 +412,7 @@ def test_grid_officer_story(browser, server, screenshot_dirs):
         link = page.locator('a[download]').last
         link.wait_for(state='attached', timeout=120_000)
         name = link.get_attribute('download')
-        assert name.endswith('.pdf') and point['name'] in name, name
+        assert name.endswith('.pdf') and point_name in name, name
         # the file sao offers: a PDF
         head = page.evaluate('''async url => {
             const response = await fetch(url);
@@ -314,7 +421,8 @@ def test_grid_officer_story(browser, server, screenshot_dirs):
             }''', link.get_attribute('href'))
         assert head == '%PDF-', head
         shot(page, '9_officer_notice')
-        print(f'\nimport, cell, grid member, notice: {steps.summary()}')
+        print(f'\nimport, cell, grid member, new point, notice: '
+            f'{steps.summary()}')
 
     # 4. the judge logs an activity and finds it in the list and calendar
     before = set(judge.model(ACTIVITY_MODEL, 'search', [], 0, None, None))

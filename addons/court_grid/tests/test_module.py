@@ -251,6 +251,47 @@ class CourtGridTestCase(ModuleTestCase):
                 '13803790001', '陈网格员', '13803790002', '每周三上午',
                 '西关社区第1网格', 'Judge Liaison Point']:
             self.assertIn(value, text)
+        # no enterprise on a judge liaison point's notice
+        self.assertNotIn('所在企业', text)
+
+    @with_transaction()
+    def test_notice_enterprise(self):
+        "An enterprise liaison station's notice names its enterprise"
+        pool = Pool()
+        Station = pool.get('court.station')
+        Party = pool.get('party.party')
+        Report = pool.get('court.station.grid_notice', type='report')
+        ActionReport = pool.get('ir.action.report')
+        intermediate, basic, tribunal = _courts()
+        county, townships, villages, cells = _grid(basic, tribunal)
+        judge = _judge('judge', basic)
+        enterprise, mediator = Party.create([
+                {'name': '洛阳某轴承有限公司', 'party_kind': 'organisation'},
+                {'name': '赵调解员', 'party_kind': 'person'}])
+        station, = Station.create([{'name': '轴承公司诉非联动服务站',
+                    'kind': 'enterprise_station', 'company': basic.id,
+                    'grid_area': townships[1].id,
+                    'enterprise': enterprise.id,
+                    'judges': [('add', [judge.id])],
+                    'mediators': [('add', [mediator.id])]}])
+        action, = ActionReport.search(
+            [('report_name', '=', 'court.station.grid_notice')])
+
+        def notice(station):
+            context = Report.get_context([station], {}, {'id': action.id})
+            content = Report.render(action, context)
+            with zipfile.ZipFile(io.BytesIO(content)) as odt:
+                return odt.read('content.xml').decode('utf-8')
+        text = notice(station)
+        for value in ['轴承公司诉非联动服务站', 'Enterprise Liaison Station',
+                '所在企业：洛阳某轴承有限公司', '赵调解员']:
+            self.assertIn(value, text)
+        # the enterprise of a point that is no longer of that kind is not
+        # posted
+        Station.write([station], {'kind': 'service_station'})
+        text = notice(station)
+        self.assertNotIn('洛阳某轴承有限公司', text)
+        self.assertIn('Litigation Service Station', text)
 
     @with_transaction()
     def test_rule_context_grid_cells(self):
