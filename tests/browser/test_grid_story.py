@@ -8,9 +8,10 @@
    liaison point (the rows sao shows are the ones RPC finds) and the 漏排
    warnings.
 
-3. The filing officer ``filing_410302`` runs 导入行政区划 for its county
-   again (the demo imported it: nothing created, the areas unchanged),
-   defines a grid cell under a village (区域: new) and a grid member
+3. The platform administrator ``admin`` (导入行政区划 is the court
+   administrators' only) runs it for 410302's county again (the demo
+   imported it: nothing created, the areas unchanged); the filing officer
+   ``filing_410302`` defines a grid cell under a village (区域: new) and a grid member
    covering it (网格人员: new), finds a liaison point (联络点) and prints
    its notice (the PDF comes back as a download).
 4. The judge ``judge_410302`` logs an activity at its point (联络活动:
@@ -80,13 +81,13 @@ def story(rpc):
 
 
 @contextlib.contextmanager
-def session(browser, server, login):
+def session(browser, server, login, password=PASSWORD):
     context = browser.new_context(viewport=VIEWPORT, locale='zh-CN',
         timezone_id=sao.TIMEZONE, accept_downloads=True)
     context.set_default_timeout(30_000)
     page = context.new_page()
     try:
-        sao.login(page, server, login, PASSWORD)
+        sao.login(page, server, login, password)
         yield page
     except Exception:
         page.screenshot(path=str(sao.ARTIFACTS / f'grid_failure_{login}.png'))
@@ -211,11 +212,12 @@ def test_grid_officer_story(browser, server, screenshot_dirs):
             ('judges.login', '=', JUDGE)], 0, 1, [('id', 'ASC')],
         ['name', 'rec_name'])
 
-    # 3. the filing officer: the import, a cell, a grid member, a notice
-    with session(browser, server, FILING) as page:
+    # 3. the court administrator: the import; the filing officer: a cell,
+    # a grid member, a notice
+    with session(browser, server, 'admin', testdb.ADMIN_PASSWORD) as page:
         steps = sao.Steps()
         # a wizard: sao opens it in a dialog, not in a tab
-        for name in sao.menu_path(filing, MENU_IMPORT):
+        for name in sao.menu_path(admin, MENU_IMPORT):
             steps.click(page.locator(sao.MENU_LABEL).filter(
                     has_text=re.compile(f'^{re.escape(name)}$')).first,
                 f'menu {name}')
@@ -240,6 +242,8 @@ def test_grid_officer_story(browser, server, screenshot_dirs):
         assert admin.model('court.grid.area', 'search_count',
             [('code', 'like', COURT + '%')]) == areas_before
 
+    with session(browser, server, FILING) as page:
+        steps = sao.Steps()
         tab = sao.open_menu(page, steps, sao.menu_path(filing, MENU_AREAS))
         sao.toolbar(tab, steps, 'new_', 'new area')
         sao.fill(page, steps, tab, 'name', cell_name)
