@@ -39,7 +39,8 @@ def _error(call):
 def _denied(error):
     "Whether the server's answer is an access refusal"
     return error is not None and any(
-        word in error.message for word in testdb.DENIED_WORDS)
+        word in error.message for word in (
+            *testdb.DENIED_WORDS, '没有运行向导程序'))
 
 
 def _bytes(data):
@@ -395,3 +396,26 @@ def test_reassign_other_court_case(sessions, admin, open_case):
     assert _denied(error), error
     row, = admin.model(CASE, 'read', [open_case['id']], ['mediator'])
     assert row['mediator'] == open_case['mediator']
+
+
+# the groups of a wizard's action, whatever action id the client sends
+
+@pytest.mark.parametrize('action', ['bogus', 'other'])
+def test_wizard_groups_not_lifted_by_action_id(sessions, admin, courts,
+        action):
+    """A station clerk cannot start the evaluation wizard (its action is
+    the scoring and court administrators') by sending the id of no action,
+    or of another wizard's action without groups, as ``action_id``: trytond
+    found no action of the wizard with that id, hence no group to check"""
+    other, = admin.model('ir.action.wizard', 'search', [
+            ('wiz_name', '=', 'court.scoring.ranking.export')], 0, 1, None)
+    action_id = 10 ** 9 if action == 'bogus' else other
+    clerk = sessions('clerk', COURT)
+    before = admin.model(EVALUATION, 'search_count', [])
+    error = _error(lambda: Wizard(clerk, 'court.scoring.evaluate',
+            action_id=action_id, company=courts['court']))
+    assert _denied(error), error
+    assert admin.model(EVALUATION, 'search_count', []) == before
+    # the scoring administrator still starts it, with or without the id
+    Wizard(sessions('scoring', COURT), 'court.scoring.evaluate',
+        action_id=action_id, company=courts['court'])
