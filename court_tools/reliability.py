@@ -3,6 +3,7 @@
     python -m court_tools.reliability numbering [--clients 4] [--per-client 1000]
     python -m court_tools.reliability pg-restart
     python -m court_tools.reliability kill-import [--rows 3000]
+    python -m court_tools.reliability kill-eval
     python -m court_tools.reliability backup-restore
     python -m court_tools.reliability soak [--minutes 10] [--users 8]
     python -m court_tools.reliability all      # every run, short soak
@@ -34,6 +35,7 @@ from court_tools import pgcluster, testdb
 from court_tools.testdb import RPCError
 
 CASE = 'court.mediation.case'
+EVALUATION = 'court.scoring.evaluation'
 NUMBER = re.compile(r'^\((\d{4})\)(.+?)(\d+)号$')
 
 
@@ -309,8 +311,10 @@ def run_kill_import(args):
                 dbname=database.name).strip()
         with database.server() as server:
             admin = server.rpc('admin', testdb.ADMIN_PASSWORD)
+            # the roster administrator imports into its own court's roster
+            # (another court's, the city's included, is refused)
             court, = admin.model('company.company', 'search', [
-                    ('division_code', '=', '4103')], 0, 1, None)
+                    ('division_code', '=', '410302')], 0, 1, None)
             wizard = RosterImport(server, data, court)
             preview = wizard.preview()
             assert preview['errors'] == 0, preview['report'][:500]
@@ -414,15 +418,132 @@ def run_backup_restore(args):
                 figures[name + '_counts'] = {model: admin.model(
                         model, 'search_count', []) for model in [
                         CASE, 'court.mediator', 'party.party',
-                        'court.mediation.session']}
+                        'court.mediation.session', EVALUATION,
+                        'court.scoring.evaluation.line',
+                        'court.scoring.value']}
+                figures[name + '_evaluations'] = _evaluations(admin)
         same = (figures['original'] == figures['restored']
-            and figures['original_counts'] == figures['restored_counts'])
+            and figures['original_counts'] == figures['restored_counts']
+            and figures['original_evaluations']
+            == figures['restored_evaluations'])
         log(f'backup-restore: pg_dump -Fc {dump.stat().st_size / 1e6:.1f} MB '
             f'in {dumped:.1f} s, pg_restore in {restored:.1f} s '
             f'({tables.strip()} tables); {len(figures["original"])} figure '
-            f'lines (every court of the city, this year) and the counts '
+            f'lines (every court of the city, this year), '
+            f'{len(figures["original_evaluations"])} evaluations (state, '
+            f'total, rank, every line\'s points) and the counts '
             f'{figures["original_counts"]} identical: {same}')
         return same
+
+
+def _evaluations(admin):
+    "Every evaluation with its totals and the points of each of its lines"
+    rows = admin.model(EVALUATION, 'search_read', [], 0, None,
+        [('id', 'ASC')], ['company', 'scheme', 'period_kind', 'year',
+            'period_number', 'state', 'total', 'base_points', 'bonus',
+            'penalty', 'rank', 'disqualified'])
+    lines = admin.model('court.scoring.evaluation.line', 'search_read', [],
+        0, None, [('id', 'ASC')], ['evaluation', 'code', 'points',
+            'status'])
+    points = {}
+    for line in lines:
+        points.setdefault(line['evaluation'], []).append(
+            (line['code'], str(line['points']), line['status']))
+    return [(tuple(str(r[k]) for k in sorted(r)), tuple(points.get(
+                    r['id'], []))) for r in rows]
+
+
+# ---------------------------------------------------------------------------
+def run_kill_eval(args):
+    """SIGKILL the server in the middle of an evaluation of every basic
+    court of the city (the city's scoring administrator, the 评估 wizard,
+    one transaction): afterwards each evaluation of the period is there
+    entirely (every line) or not at all, and evaluating again completes."""
+    with cluster_database() as (cluster, database):
+        def state():
+            "[(evaluation id, state, lines)] of the period evaluated"
+            out = cluster.psql(
+                "SELECT e.id, e.state, count(l.id) FROM "
+                "court_scoring_evaluation e LEFT JOIN "
+                "court_scoring_evaluation_line l ON l.evaluation = e.id "
+                f"WHERE e.scheme = {scheme} AND e.period_kind = 'quarter' "
+                f"AND e.year = {year} AND e.period_number = 4 "
+                "GROUP BY e.id, e.state ORDER BY e.id",
+                dbname=database.name)
+            return [tuple(line.split('|')) for line in out.split()]
+
+        def writing():
+            return cluster.psql(
+                "SELECT left(query, 50) FROM pg_stat_activity "
+                "WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() "
+                "AND state IN ('active', 'idle in transaction') "
+                "AND (query LIKE 'INSERT INTO \"court_scoring_evaluation%' "
+                "OR query LIKE 'UPDATE \"court_scoring_evaluation%') "
+                "LIMIT 1", dbname=database.name).strip()
+
+        def evaluate(server):
+            rpc = server.rpc('scoring_4103')
+            context = dict(rpc.context, company=city)
+            session, _, _ = rpc._call('wizard.court.scoring.evaluate.create',
+                [context])
+            rpc._call('wizard.court.scoring.evaluate.execute', [session, {
+                        'start': {'superior': city, 'level': 'basic',
+                            'scheme': scheme, 'period_kind': 'quarter',
+                            'year': year, 'period_number': 4}},
+                    'evaluate', context])
+
+        year = dt.date.today().year - 1
+        with database.server() as server:
+            admin = server.rpc('admin', testdb.ADMIN_PASSWORD)
+            city, = admin.model('company.company', 'search', [
+                    ('division_code', '=', '4103')], 0, 1, None)
+            scheme, = admin.model('court.scoring.scheme', 'search', [
+                    ('code', '=', 'MODEL-COURT-2026')], 0, 1, None)
+            courts = admin.model('company.company', 'search_count', [
+                    ('superior', '=', city), ('court_level', '=', 'basic')])
+            assert not state(), 'the period is evaluated already'
+            outcome = {}
+
+            def run():
+                try:
+                    evaluate(server)
+                    outcome['result'] = 'finished'
+                except (RPCError, OSError) as error:
+                    outcome['result'] = f'cut ({error.__class__.__name__})'
+            thread = threading.Thread(target=run)
+            start = time.perf_counter()
+            thread.start()
+            statement = ''
+            while thread.is_alive() and not statement:
+                statement = writing()
+            if thread.is_alive():
+                os.killpg(server.process.pid, signal.SIGKILL)
+            killed_at = time.perf_counter() - start
+            thread.join()
+        after_kill = state()
+        log(f'kill-eval: evaluating {courts} basic courts (one call); '
+            f'server killed (SIGKILL) {killed_at:.2f} s in, while it ran: '
+            f'{statement or "(nothing: the evaluation had finished)"}; the '
+            f'client saw: {outcome.get("result")}; evaluations of the '
+            f'period in the database: {len(after_kill)} '
+            f'{[(s, int(n)) for _, s, n in after_kill]}')
+        with database.server() as server:
+            start = time.perf_counter()
+            evaluate(server)
+            elapsed = time.perf_counter() - start
+        final = state()
+        lines = {int(n) for _, _, n in final}
+        complete = (len(final) == courts and len(lines) == 1
+            and lines.pop() > 0 and {s for _, s, _ in final} == {'computed'})
+        # what survived the kill is a whole evaluation or nothing
+        whole = all((i, s, n) in final for i, s, n in after_kill)
+        log(f'  after a restart, evaluated again in {elapsed:.1f} s: '
+            f'{len(final)} evaluations {[(s, int(n)) for _, s, n in final]}; '
+            f'complete: {complete}; what the kill left was whole or absent: '
+            f'{whole and len(after_kill) in (0, courts)}')
+        return (bool(statement) and complete and whole
+            and len(after_kill) in (0, courts))
 
 
 # ---------------------------------------------------------------------------
@@ -592,6 +713,7 @@ RUNS = {
     'numbering': run_numbering,
     'pg-restart': run_pg_restart,
     'kill-import': run_kill_import,
+    'kill-eval': run_kill_eval,
     'backup-restore': run_backup_restore,
     'soak': run_soak,
     }

@@ -64,6 +64,27 @@ class User(metaclass=PoolMeta):
         return preferences
 
 
+class ActionWizard(metaclass=PoolMeta):
+    """The groups of a wizard are those of its actions, whatever action id
+    the client sends: trytond 8.0 looks the groups up among the wizard's
+    actions *with that id* and finds none (so no group check) when the id
+    is another action's or no action's — any user could then run a
+    wizard restricted to some groups by sending a foreign ``action_id``
+    in the context (found by tests/test_wizard_isolation.py)"""
+    __name__ = 'ir.action.wizard'
+
+    @classmethod
+    def get_groups(cls, name, action_id=None):
+        groups = super().get_groups(name, action_id=action_id)
+        if action_id and not groups:
+            with without_check_access():
+                known = cls.search([
+                        ('wiz_name', '=', name), ('id', '=', action_id)])
+            if not known:
+                groups = super().get_groups(name)
+        return groups
+
+
 class UserApplication(metaclass=PoolMeta):
     __name__ = 'res.user.application'
 

@@ -167,6 +167,7 @@ class Import(Wizard):
         Organisation = pool.get('court.mediation.organisation')
         DisputeType = pool.get('court.dispute.type')
         company = self.start.company
+        self.check_courts()
         try:
             rows = read_rows(self.start.file)
         except ValueError as exception:
@@ -247,6 +248,20 @@ class Import(Wizard):
         if not rows:
             errors.append(gettext('court_mediation.msg_import_no_rows'))
         return values, errors
+
+    def check_courts(self):
+        """The roster court and the court appointed to must be the user's
+        or under it: a wizard runs without access checks, so the record
+        rules would not refuse a mediator created in another court"""
+        Company = Pool().get('company.company')
+        if not Transaction().user:
+            return
+        courts = Company.user_courts()
+        for court in filter(None, [self.start.company, self.start.appoint]):
+            if court.id not in courts:
+                raise RosterImportError(gettext(
+                        'court_mediation.msg_import_court',
+                        court=court.rec_name))
 
     def default_preview(self, fields):
         values, errors = self.check()

@@ -14,7 +14,8 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.court_base.model import CourtMixin
 from trytond.pool import Pool
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, check_access, without_check_access)
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import PetitionError
@@ -378,6 +379,7 @@ class Lookup(Wizard):
         Party = pool.get('party.party')
         Petition = pool.get('court.petition')
         Escalation = pool.get('court.petition.escalation')
+        ModelAccess = pool.get('ir.model.access')
         number = (self.start.id_number or '').strip().upper()
         case = (self.start.case_number or '').strip()
         if not number and not case:
@@ -389,11 +391,19 @@ class Lookup(Wizard):
         if case:
             domain.append(('original_trial_number', '=', case))
             domain.append(('original_enforcement_number', '=', case))
-        petitions = Petition.search(domain,
-            order=[('received_date', 'DESC'), ('id', 'DESC')]
-            ) if len(domain) > 1 else []
-        escalations = Escalation.search(
-            [('party', '=', party.id)]) if party else []
+        # a wizard runs without access checks (trytond executes its states
+        # with check_access=False): the petitions and escalations listed
+        # are searched under the user's record rules, else the lookup shows
+        # and counts the petitions of every court (a cross-court leak)
+        with check_access():
+            petitions = Petition.search(domain,
+                order=[('received_date', 'DESC'), ('id', 'DESC')]
+                ) if len(domain) > 1 else []
+            # judges look petitions up but read no escalation
+            escalations = Escalation.search([('party', '=', party.id)]) if (
+                party and ModelAccess.check(
+                    'court.petition.escalation', 'read',
+                    raise_exception=False)) else []
         repeat = sum(1 for p in petitions if p.repeat)
         summary = gettext('court_petition.msg_lookup_summary',
             party=party.rec_name if party else '-',

@@ -14,10 +14,11 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .exceptions import EvaluationError, ScoringImportError
+from .exceptions import (
+    EvaluationError, ScoringAccessError, ScoringImportError)
 from .value import PERIOD_KINDS, period_dates, period_label
 
 STATE_LABELS = {'draft': '草稿', 'computed': '已计算', 'confirmed': '已确认',
@@ -285,6 +286,7 @@ class RankingExport(Wizard):
 
     def transition_export(self):
         pool = Pool()
+        Company = pool.get('company.company')
         Evaluation = pool.get('court.scoring.evaluation')
         start = self.start
         number = 1 if start.period_kind == 'year' else (
@@ -292,17 +294,26 @@ class RankingExport(Wizard):
         if not period_dates(start.period_kind, start.year, number):
             raise EvaluationError(gettext('court_scoring.msg_period_invalid',
                     kind=start.period_kind, year=start.year, number=number))
-        # the record rules of the user decide which courts are listed
-        evaluations = Evaluation.search([
-                ('company', 'child_of', [start.superior.id], 'superior'),
-                ('company.court_level', '=', start.level),
-                ('scheme', '=', start.scheme.id),
-                ('period_kind', '=', start.period_kind),
-                ('year', '=', start.year),
-                ('period_number', '=', number),
-                ('state', '!=', 'draft'),
-                ], order=[('disqualified', 'ASC'), ('total', 'DESC'),
-                ('id', 'ASC')])
+        # only the user's court and the courts under it may be ranked
+        if start.superior.id not in Company.user_courts():
+            raise ScoringAccessError(gettext(
+                    'court_scoring.msg_evaluation_not_visible'))
+        # the record rules of the user decide which evaluations are listed
+        # (unpublished ones only for scoring administrators, leaders and
+        # court administrators); a wizard runs without access checks, so
+        # they are asked for explicitly: without it the ranking listed
+        # every evaluation computed, to users who may see published ones
+        with check_access():
+            evaluations = Evaluation.search([
+                    ('company', 'child_of', [start.superior.id], 'superior'),
+                    ('company.court_level', '=', start.level),
+                    ('scheme', '=', start.scheme.id),
+                    ('period_kind', '=', start.period_kind),
+                    ('year', '=', start.year),
+                    ('period_number', '=', number),
+                    ('state', '!=', 'draft'),
+                    ], order=[('disqualified', 'ASC'), ('total', 'DESC'),
+                    ('id', 'ASC')])
         self.result.file = ranking_xlsx(evaluations, start.scheme)
         self.result.filename = '%s%s考核排名.xlsx' % (
             start.superior.rec_name, period_label(start.period_kind,
@@ -382,6 +393,9 @@ def parse_import(data):
         raise ScoringImportError(gettext('court_scoring.msg_import_header',
                 columns='、'.join(IMPORT_COLUMNS)))
     courts = {}
+    # the user imports for its courts only (a wizard runs without access
+    # checks: the record rules would not refuse a value of another court)
+    allowed = set(Company.user_courts())
     for court in Company.search([]):
         for key in (court.court_code, court.division_code):
             if key:
@@ -399,6 +413,10 @@ def parse_import(data):
         if not court:
             problems.append(gettext('court_scoring.msg_import_court',
                     code=court_code))
+        elif court.id not in allowed:
+            problems.append(gettext('court_scoring.msg_import_court_other',
+                    court=court.rec_name))
+            court = None
         record_code = codes.get(str(code).strip() if code else '')
         if not record_code:
             problems.append(gettext('court_scoring.msg_import_code',

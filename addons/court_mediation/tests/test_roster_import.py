@@ -7,6 +7,7 @@ from trytond.modules.court_base.validators import id_number_check_character
 from trytond.modules.court_mediation import roster_import
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction
 
 
 def _id(body):
@@ -53,6 +54,10 @@ class RosterImportTestCase(unittest.TestCase):
         pool = Pool()
         Organisation = pool.get('court.mediation.organisation')
         company = create_company()
+        # the user imports for its own court (Import.check_courts)
+        User = pool.get('res.user')
+        User.write([User(Transaction().user)], {
+                'companies': [('add', [company.id])], 'company': company.id})
         organisation, = Organisation.create([{
                     'name': '老城区人民调解委员会', 'kind': 'people',
                     'company': company.id}])

@@ -11,7 +11,7 @@ import openpyxl
 import xlsxwriter
 
 from trytond.exceptions import UserError
-from trytond.modules.company.tests import set_company
+from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
@@ -98,6 +98,13 @@ class ExcelTestCase(unittest.TestCase):
         pool = Pool()
         Value = pool.get('court.scoring.value')
         top, a, b = _courts()
+        User = pool.get('res.user')
+        # the user works for the intermediate court: its courts are the
+        # three; a court outside them is a row error
+        User.write([User(Transaction().user)], {
+                'companies': [('add', [top.id])], 'company': top.id})
+        outside = create_company('丙法院', currency=top.currency)
+        pool.get('company.company').write([outside], {'court_code': '豫0401'})
         # (the scenarios, which commit, may share this database)
         mine = [('company', 'in', [a.id, b.id])]
         template = openpyxl.load_workbook(io.BytesIO(import_template()))
@@ -108,12 +115,13 @@ class ExcelTestCase(unittest.TestCase):
                 ['豫0302', 'B6', '年', YEAR, 1, 90, None],
                 ['豫0302', 'A4E', '月', YEAR, 13, 90, None],
                 ['豫0302', 'A4P', '年', YEAR, 1, '很多', None],
+                ['豫0401', 'A3', '年', YEAR, 1, 90, None],
                 ])
         vlist, errors = parse_import(bad)
         self.assertEqual(len(vlist), 1)
         self.assertEqual([e.split(':')[0].split('：')[0][:6] for e in errors],
-            ['Row 3', 'Row 4', 'Row 5', 'Row 6'])
-        User = pool.get('res.user')
+            ['Row 3', 'Row 4', 'Row 5', 'Row 6', 'Row 7'])
+        self.assertIn('neither your court', errors[-1])
         ModelData = pool.get('ir.model.data')
         User.write([User(Transaction().user)], {'groups': [('add', [
                             ModelData.get_id('court_base',
