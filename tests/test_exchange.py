@@ -143,6 +143,13 @@ def test_profiles_access(role, court, sessions, admin, courts):
         assert profile['company'] == courts[court]
         rpc.model(PROFILE, 'write', [new], {'name': f'改名 {role}'})
         rpc.model(PROFILE, 'delete', [new])
+        # a copy of a shipped profile is the court's, with its columns
+        copy, = rpc.model(PROFILE, 'copy', [national], {})
+        profile, = rpc.model(PROFILE, 'read', [copy], ['company', 'columns'])
+        assert profile['company'] == courts[court]
+        assert len(profile['columns']) == len(columns)
+        rpc.model(PROFILE, 'write', [copy], {'date_format': '%Y%m%d'})
+        rpc.model(PROFILE, 'delete', [copy])
     else:
         with pytest.raises(RPCError):
             rpc.model(PROFILE, 'create', [values])

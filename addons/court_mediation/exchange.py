@@ -117,6 +117,13 @@ class Exchange(ModelSQL, ModelView):
         return '%Y-%m-%d'
 
     @classmethod
+    def copy(cls, profiles, default=None):
+        "A copy belongs to the user's court (a shipped profile to none)"
+        default = default.copy() if default is not None else {}
+        default.setdefault('company', Transaction().context.get('company'))
+        return super().copy(profiles, default=default)
+
+    @classmethod
     def validate_fields(cls, profiles, field_names):
         super().validate_fields(profiles, field_names)
         for profile in profiles:
@@ -687,11 +694,9 @@ class Export(Wizard):
         if not self.records:
             raise ExchangeError(gettext(
                     'court_mediation.msg_exchange_nothing'))
-        Exchange = Pool().get('court.mediation.exchange')
-        profiles = Exchange.search([], limit=1)
         return {
             'records': len(self.records),
-            'profile': profiles[0].id if profiles else None,
+            'profile': ImportStart.default_profile(),
             }
 
     def default_result(self, fields):
@@ -730,6 +735,12 @@ class ImportStart(ModelView):
         required=True)
     file = fields.Binary("File", filename='filename', required=True)
     filename = fields.Char("File Name")
+
+    @staticmethod
+    def default_profile():
+        "The first profile the user reads (by name): one choice less"
+        profiles = Pool().get('court.mediation.exchange').search([], limit=1)
+        return profiles[0].id if profiles else None
 
 
 class ImportPreview(ModelView):
