@@ -597,6 +597,17 @@ class Importer:
         party.save()
         return party
 
+    @staticmethod
+    def _registration(company, accepted, config):
+        "What registering gives a case: acceptance, number, deadline"
+        Counter = Pool().get('court.number.counter')
+        return {
+            'accepted_date': accepted,
+            'number': Counter.next_number(company, 'mediation', accepted),
+            'deadline': workday.add_calendar_days(
+                accepted, config.deadline_days),
+            }
+
     def write(self):
         """Create and update the cases of the checked rows; return
         (created, updated)"""
@@ -604,7 +615,6 @@ class Importer:
         Case = self.Case
         Company = pool.get('company.company')
         CaseParty = pool.get('court.mediation.case.party')
-        Counter = pool.get('court.number.counter')
         Configuration = pool.get('court.mediation.configuration')
         config = Configuration(1)
         matched = self.match()
@@ -626,6 +636,14 @@ class Importer:
                 before = sorted((l.role, l.party.id) for l in old)
                 after = sorted((r, p.id) for r, ps in lines.items()
                     for p in ps)
+                if (changes.get('state', case.state) != 'draft'
+                        and not case.number):
+                    # a draft of ours the platform has registered
+                    changes.update(self._registration(case.company,
+                            changes.get('accepted_date')
+                            or case.accepted_date
+                            or changes.get('received_date')
+                            or case.received_date, config))
                 if changes:
                     Case.write([case], changes)
                 if before != after:
@@ -638,13 +656,9 @@ class Importer:
                 continue
             vals['state'] = vals.get('state') or 'draft'
             if vals['state'] != 'draft':
-                accepted = vals.get('accepted_date') or vals.get(
-                    'received_date')
-                vals['accepted_date'] = accepted
-                vals['number'] = Counter.next_number(
-                    Company(vals['company']), 'mediation', accepted)
-                vals['deadline'] = workday.add_calendar_days(
-                    accepted, config.deadline_days)
+                vals.update(self._registration(Company(vals['company']),
+                        vals.get('accepted_date')
+                        or vals.get('received_date'), config))
             if not vals.get('source'):
                 vals['source'] = 'station' if vals.get('station') else (
                     'online')
