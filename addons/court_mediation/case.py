@@ -21,7 +21,7 @@ from sql.aggregate import Count
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
-    Index, ModelSingleton, ModelSQL, ModelView, Workflow, fields)
+    Index, ModelSingleton, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.modules.court_base import workday
 from trytond.modules.court_base.numbering import numbers_locked_first
 from trytond.modules.court_base.model import CourtMixin, RegisteredMixin
@@ -187,6 +187,12 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
         help="For a case entrusted after filing, the number of the filed "
         "case; after a transfer, the number given at filing.",
         states={'readonly': Eval('state').in_(['cancelled'])})
+    external_number = fields.Char(
+        "External Number",
+        help="The case's number on the other platform it is exchanged "
+        "with (national mediation platform, local governance platform); "
+        "an import matches the cases on it.",
+        states={'readonly': Eval('state').in_(['cancelled'])})
 
     # triage (分调裁审)
     suggested_complexity = fields.Function(
@@ -305,10 +311,16 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                 Index(t, (t.station, Index.Equality()),
                     (t.received_date, Index.Range())),
                 Index(t, (t.dispute_type, Index.Equality())),
+                Index(t, (t.external_number, Index.Equality()),
+                    (t.company, Index.Equality())),
                 Index(t, (t.deadline, Index.Range()),
                     where=t.state.in_(list(OPEN_STATES))),
                 })
         cls._order = [('received_date', 'DESC'), ('id', 'DESC')]
+        cls._sql_constraints += [
+            ('external_number_uniq', Unique(t, t.company, t.external_number),
+                'court_mediation.msg_case_external_number_unique'),
+            ]
         cls._transitions |= {
             ('draft', 'registered'),
             ('draft', 'cancelled'),
@@ -629,6 +641,7 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
         bool_op = 'AND' if operator.startswith(('!', 'not ')) else 'OR'
         return [bool_op,
             ('number', operator, value, *extra),
+            ('external_number', operator, value, *extra),
             ('parties.party.name', operator, value, *extra),
             ]
 
@@ -871,7 +884,7 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
         default = default.copy() if default is not None else {}
         for name in ['number', 'accepted_date', 'deadline', 'assignments',
                 'sessions', 'concluded_date', 'mediator', 'satisfaction',
-                'extended', 'reminded', 'cancel_reason']:
+                'extended', 'reminded', 'cancel_reason', 'external_number']:
             default.setdefault(name, None)
         default.setdefault('state', 'draft')
         return super().copy(cases, default=default)

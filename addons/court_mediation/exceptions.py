@@ -16,3 +16,7 @@ class RosterImportError(ValidationError):
 
 class FiguresError(UserError):
     pass
+
+
+class ExchangeError(ValidationError):
+    pass
