@@ -213,11 +213,13 @@ class Job(CourtMixin, ModelSQL, ModelView):
                     error = gettext('court_base.msg_job_internal_error')
             values = {'state': 'failed', 'error': error}
         else:
+            # commit the work first: on PostgreSQL (repeatable read) this
+            # transaction could not update the job's row once set_progress
+            # has updated it from a transaction of its own
+            transaction.commit()
             if not isinstance(outcome, dict):
                 outcome = {'message': outcome}
             values = {'state': 'done', **outcome}
-            job = self.__class__(self.id)
-            values.setdefault('done', job.total or job.done)
         values.update({
                 'finished': dt.datetime.now(),
                 'params': None,
