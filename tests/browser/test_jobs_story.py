@@ -10,6 +10,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from court_tools import testdb
 from sao import Steps, login, open_menu, screenshot, settle  # noqa: E402
@@ -64,3 +65,14 @@ def test_leader_finds_the_export_job(page, job_server, screenshot_dirs):
     screenshot(page, 'jobs_list', screenshot_dirs)
     # two clicks from the login: 法院, 后台任务
     assert steps.clicks == 2, steps.log
+    # the form: the file to download, the start and end times
+    steps.click(row, 'open the job', double=True)
+    form = tab.locator('.form').first
+    form.wait_for(state='visible')
+    settle(page)
+    expect(form).to_contain_text('结果文件')
+    expect(form).to_contain_text('开始时间')
+    values = form.locator('input').evaluate_all(
+        'inputs => inputs.map(input => input.value)')
+    assert any(v.endswith('.xlsx') for v in values), values
+    assert not errors, errors
