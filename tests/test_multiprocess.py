@@ -432,3 +432,107 @@ def test_compose_processes(cluster, databases, admin_password, tmp_path):
     finally:
         for proc in procs.values():
             _kill_group(proc)
+
+
+# ------------------------------------------- a big export through the worker
+
+def test_big_export_through_worker(
+        cluster, databases, admin_password, tmp_path):
+    """An export above ``[court] export_job_rows`` becomes a court.job that
+    the request only queues: with ``[queue] worker = True`` it waits,
+    queued, until a ``trytond-worker`` runs it; then the user finds the
+    .xlsx in the job and a notification."""
+    import io
+
+    openpyxl = pytest.importorskip('openpyxl')
+    database = databases[0]
+    override = tmp_path / 'jobs.conf'
+    override.write_text('[court]\nexport_job_rows = 50\n')
+    configs = [CONFIG, override]
+    server = Server('jobs', cluster, database, configs, tmp_path)
+    worker = None
+    try:
+        server.wait_ready()
+        admin = server.login('admin', admin_password)
+
+        def call(method, *args, context=None):
+            return result(server.call(admin, method, *args, context=context))
+
+        # a court for the administrator (court_base alone has none)
+        currency, = call('model.currency.currency.create', [{
+                    'name': '人民币', 'code': 'CNY', 'symbol': '¥'}])
+        party, = call('model.party.party.create', [{'name': '任务测试法院'}])
+        court, = call('model.company.company.create', [{
+                    'party': party, 'currency': currency}])
+        call('model.res.user.write', [admin[1]], {
+                'companies': [['add', [court]]], 'company': court})
+        admin = server.login('admin', admin_password)
+        context = result(server.call(
+                admin, 'model.res.user.get_preferences', True))
+        ids = call('model.party.party.create', [
+                {'name': f'导出测试{i:03d}'} for i in range(120)],
+            context=context)
+
+        wizard = 'wizard.court.export.xlsx'
+        export_context = dict(context, active_model='party.party',
+            active_ids=ids, active_id=ids[0])
+        session, _, _ = call(f'{wizard}.create', context=export_context)
+        answer = call(f'{wizard}.execute', session, {}, 'start',
+            context=export_context)
+        (action, _), = answer['actions']
+        assert action['res_model'] == 'court.job'
+        (_, _, job_id), = json.loads(action['pyson_domain'])
+        fields = ['state', 'done', 'total', 'progress', 'result',
+            'result_name', 'message', 'error']
+
+        def read():
+            job, = call('model.court.job.read', [job_id], fields,
+                context=context)
+            return job
+
+        # no worker yet: the request queued the job and returned
+        time.sleep(1)
+        job = read()
+        assert (job['state'], job['done'], job['total']) == (
+            'queued', 0, 120), job
+
+        log = open(tmp_path / 'worker.log', 'wb')
+        env = dict(os.environ, **cluster.env)
+        env.pop('TRYTOND_CONFIG', None)
+        worker = subprocess.Popen([_bin('trytond-worker'),
+                '-c', *map(str, configs), '-d', database, '-n', '1'],
+            cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + 90
+        while job['state'] in {'queued', 'running'}:
+            assert time.monotonic() < deadline, (job, (
+                    tmp_path / 'worker.log').read_text(errors='replace'))
+            assert worker.poll() is None, (
+                tmp_path / 'worker.log').read_text(errors='replace')
+            time.sleep(0.3)
+            job = read()
+        assert job['state'] == 'done', job
+        assert (job['done'], job['total'], job['progress']) == (
+            120, 120, 1.0)
+        assert job['result_name'].endswith('.xlsx')
+        data = job['result']
+        data = base64.b64decode(data['base64']) if isinstance(
+            data, dict) else data
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+        assert sheet.max_row == 121
+        names = {value for row in sheet.iter_rows(min_row=2,
+                values_only=True) for value in row
+            if isinstance(value, str) and value.startswith('导出测试')}
+        assert names == {f'导出测试{i:03d}' for i in range(120)}, (
+            sorted(names)[:3])
+        notifications = call('model.res.notification.search_read',
+            [('model', '=', 'court.job')], 0, None, None,
+            ['label', 'records'], context=context)
+        assert any(json.loads(n['records']) == [job_id]
+            and '后台任务已完成' in n['label'] for n in notifications), (
+            notifications)
+    finally:
+        server.stop()
+        if worker is not None:
+            _kill_group(worker)

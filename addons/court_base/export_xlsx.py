@@ -7,7 +7,9 @@ percentages and the header row frozen.
 Any court model offers it by an ``ir.action.keyword`` (``form_action``)
 to ``court_base.wizard_export_xlsx``. The records are read as the user
 reads them: record rules and field access apply; exports of personal data
-are logged (``court.export.log``)."""
+are logged (``court.export.log``). Above ``[court] export_job_rows``
+records (2000 by default) the export runs as a background job
+(``court.job``, doc/jobs.md) and the file is taken from the job."""
 import datetime as dt
 import io
 import re
@@ -16,12 +18,20 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.pyson import PYSONEncoder
+from trytond.tools import grouped_slice
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
 
 from .exceptions import ExportError
+from .job import threshold
 
 FIELD = re.compile(r'<field\s[^>]*?name="([^"]+)"([^>]*)>')
 MAX_ROWS = 100_000
+# above this many records ([court] export_job_rows) the export runs as a
+# background job (court.job), read JOB_CHUNK records at a time
+JOB_ROWS = 2000
+JOB_CHUNK = 500
 
 
 class ExportXlsxResult(ModelView):
@@ -30,6 +40,17 @@ class ExportXlsxResult(ModelView):
     file = fields.Binary("File", filename='filename', readonly=True)
     filename = fields.Char("File Name", readonly=True)
     records = fields.Integer("Records", readonly=True)
+
+    @classmethod
+    def run_job(cls, job):
+        "The export of a court.job (court.export.xlsx above the threshold)"
+        Model = Pool().get(job.params['model'])
+        data, filename, count = export(Model, job.params['ids'], job=job)
+        return {
+            'message': gettext('court_base.msg_job_export_done', count=count),
+            'result': data,
+            'result_name': filename,
+            }
 
 
 def columns(Model):
@@ -119,35 +140,70 @@ class ExportXlsx(Wizard):
         'court_base.export_xlsx_result_view_form', [
             Button("Close", 'end', 'tryton-close', default=True),
             ])
+    queued = StateAction('court_base.act_job')
 
     def transition_start(self):
         if self.model is None or not self.records:
             raise ExportError(gettext('court_base.msg_export_nothing'))
+        if len(self.records) > threshold('export_job_rows', JOB_ROWS):
+            return 'queued'
         return 'result'
 
     def default_result(self, fields):
         pool = Pool()
         Model = pool.get(self.model.__name__)
-        ExportLog = pool.get('court.export.log')
-        Date = pool.get('ir.date')
         ids = [r.id for r in self.records][:MAX_ROWS]
-        cols = columns(Model)
-        names = []
-        for name, _, type_, _ in cols:
-            names.append(name)
-            if type_ in {'many2one', 'reference', 'one2one'}:
-                names.append(name + '.rec_name')
-        # read as the user: record rules and field access apply
-        rows = Model.read(ids, names) if ids else []
-        order = {id_: i for i, id_ in enumerate(ids)}
-        rows.sort(key=lambda r: order[r['id']])
-        title = Model.__names__()['model']
-        ratio_fields = getattr(Model, '_export_ratio_fields', ())
-        data = workbook(title, cols, rows, ratio_fields)
-        ExportLog.record(Model, self.records, [c[0] for c in cols])
+        data, filename, count = export(Model, ids)
         return {
             'file': data,
-            'filename': '%s-%s.xlsx' % (title, Date.today().isoformat()),
-            'records': len(rows),
+            'filename': filename,
+            'records': count,
             }
 
+    def do_queued(self, action):
+        "A large export runs as a background job; open it"
+        pool = Pool()
+        Job = pool.get('court.job')
+        Model = pool.get(self.model.__name__)
+        ids = [r.id for r in self.records][:MAX_ROWS]
+        # the records are refused now, not in the job, when the user may
+        # not read them
+        for chunk in grouped_slice(ids):
+            Model.read(list(chunk), ['id'])
+        job = Job.launch('export', gettext('court_base.msg_job_export_name',
+                model=Model.__names__()['model'], count=len(ids)),
+            'court.export.xlsx.result', 'run_job',
+            params={'model': Model.__name__, 'ids': ids}, total=len(ids))
+        action['pyson_domain'] = PYSONEncoder().encode(
+            [('id', '=', job.id)])
+        return action, {}
+
+
+def export(Model, ids, job=None):
+    """(bytes of the .xlsx, file name, number of rows) of the records ids
+    of Model, read as the user reads them; with job, read in chunks and
+    show the progress"""
+    pool = Pool()
+    ExportLog = pool.get('court.export.log')
+    Date = pool.get('ir.date')
+    cols = columns(Model)
+    names = []
+    for name, _, type_, _ in cols:
+        names.append(name)
+        if type_ in {'many2one', 'reference', 'one2one'}:
+            names.append(name + '.rec_name')
+    # read as the user: record rules and field access apply
+    if job is None:
+        rows = Model.read(ids, names) if ids else []
+    else:
+        rows = []
+        for chunk in job.each(ids, JOB_CHUNK):
+            rows.extend(Model.read(chunk, names))
+    order = {id_: i for i, id_ in enumerate(ids)}
+    rows.sort(key=lambda r: order[r['id']])
+    title = Model.__names__()['model']
+    ratio_fields = getattr(Model, '_export_ratio_fields', ())
+    data = workbook(title, cols, rows, ratio_fields)
+    ExportLog.record(Model, Model.browse(ids), [c[0] for c in cols])
+    filename = '%s-%s.xlsx' % (title, Date.today().isoformat())
+    return data, filename, len(rows)

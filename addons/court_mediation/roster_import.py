@@ -7,6 +7,10 @@ written: a valid resident ID number, a valid mobile number, an
 organisation of the roster, known dispute types, dates, and no person twice
 (in the sheet or already on the roster).  One error anywhere and nothing is
 imported; the preview lists every error with its row number.
+
+A sheet of more than ``[court] import_job_rows`` rows (200 by default) is
+imported by a background job (``court.job``, doc/jobs.md): checked again
+and imported in one transaction, so still all or nothing.
 """
 import datetime as dt
 import io
@@ -14,10 +18,12 @@ import io
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.court_base import validators
+from trytond.modules.court_base.job import threshold
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Bool, Eval, PYSONEncoder
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
 
 from .exceptions import RosterImportError
 
@@ -34,6 +40,8 @@ COLUMNS = [
     ('term_end', '任期届满日期', False),
     ]
 SEPARATORS = '、，,;；/ '
+JOB_ROWS = 200
+JOB_CHUNK = 50
 
 
 def template():
@@ -105,6 +113,95 @@ def _date(value):
     raise ValueError(text)
 
 
+def check_rows(data, company):
+    """Return (values for the mediators, list of error lines) of the
+    sheet data for the roster of company. Nothing is written."""
+    pool = Pool()
+    Mediator = pool.get('court.mediator')
+    Organisation = pool.get('court.mediation.organisation')
+    DisputeType = pool.get('court.dispute.type')
+    try:
+        rows = read_rows(data)
+    except ValueError as exception:
+        return [], [gettext('court_mediation.msg_import_file',
+                detail=str(exception.args[0] if exception.args else ''))]
+    organisations = {o.name: o for o in Organisation.search([
+                ('company', '=', company.id)])}
+    types = {t.name: t for t in DisputeType.search([])}
+    existing = {m.party.id_number for m in Mediator.search([
+                ('company', '=', company.id)]) if m.party.id_number}
+    seen = {}
+    errors, values = [], []
+
+    def error(number, message, **kw):
+        errors.append(gettext('court_mediation.msg_import_row',
+                row=number, error=gettext(
+                    'court_mediation.' + message, **kw)))
+
+    for number, row in rows:
+        name = str(row.get('name') or '').strip()
+        if not name:
+            error(number, 'msg_import_name')
+        try:
+            id_number = validators.normalize_id_number(
+                str(row.get('id_number') or ''))
+        except ValueError:
+            error(number, 'msg_import_id_number',
+                value=row.get('id_number') or '')
+            id_number = None
+        mobile = None
+        if row.get('mobile') not in (None, ''):
+            try:
+                mobile = validators.normalize_mobile(str(row['mobile']))
+            except ValueError:
+                error(number, 'msg_import_mobile', value=row['mobile'])
+        if id_number:
+            if id_number in seen:
+                error(number, 'msg_import_duplicate_sheet',
+                    other=seen[id_number])
+            elif id_number in existing:
+                error(number, 'msg_import_duplicate_roster',
+                    value=id_number)
+            seen.setdefault(id_number, number)
+        organisation = None
+        org_name = str(row.get('organisation') or '').strip()
+        if org_name:
+            organisation = organisations.get(org_name)
+            if not organisation:
+                error(number, 'msg_import_organisation', value=org_name)
+        specialities = []
+        text = str(row.get('specialities') or '')
+        for sep in SEPARATORS:
+            text = text.replace(sep, '\n')
+        for type_name in filter(None, (t.strip()
+                    for t in text.splitlines())):
+            if type_name in types:
+                specialities.append(types[type_name].id)
+            else:
+                error(number, 'msg_import_dispute_type', value=type_name)
+        dates = {}
+        for key in ('join_date', 'term_end'):
+            try:
+                dates[key] = _date(row.get(key))
+            except ValueError:
+                error(number, 'msg_import_date', value=row.get(key))
+                dates[key] = None
+        values.append({
+                'name': name,
+                'id_number': id_number,
+                'mobile': mobile,
+                'organisation': organisation.id if organisation else None,
+                'studio': str(row.get('studio') or '').strip() or None,
+                'specialities': specialities,
+                'division_codes': str(
+                    row.get('division_codes') or '').strip() or None,
+                **dates,
+                })
+    if not rows:
+        errors.append(gettext('court_mediation.msg_import_no_rows'))
+    return values, errors
+
+
 class ImportStart(ModelView):
     "Import Invited Mediators"
     __name__ = 'court.mediator.import.start'
@@ -141,6 +238,21 @@ class ImportPreview(ModelView):
     errors = fields.Integer("Errors", readonly=True)
     report = fields.Text("Check", readonly=True)
 
+    @classmethod
+    def run_job(cls, job):
+        "The import of a large sheet (court.job), checked again first"
+        Company = Pool().get('company.company')
+        company = Company(job.params['company'])
+        appoint = (Company(job.params['appoint'])
+            if job.params.get('appoint') else None)
+        values, errors = check_rows(job.source, company)
+        if errors:
+            raise RosterImportError('\n'.join(errors))
+        job.set_progress(0, len(values))
+        import_values(values, company, appoint, job=job)
+        return gettext('court_mediation.msg_import_job_done',
+            count=len(values))
+
 
 class Import(Wizard):
     "Import Invited Mediators"
@@ -158,96 +270,13 @@ class Import(Wizard):
                 states={'readonly': Bool(Eval('errors'))}),
             ])
     import_ = StateTransition()
+    queued = StateAction('court_base.act_job')
 
     def check(self):
         """Return (values for the mediators, list of error lines).
         Nothing is written."""
-        pool = Pool()
-        Mediator = pool.get('court.mediator')
-        Organisation = pool.get('court.mediation.organisation')
-        DisputeType = pool.get('court.dispute.type')
-        company = self.start.company
         self.check_courts()
-        try:
-            rows = read_rows(self.start.file)
-        except ValueError as exception:
-            return [], [gettext('court_mediation.msg_import_file',
-                    detail=str(exception.args[0] if exception.args else ''))]
-        organisations = {o.name: o for o in Organisation.search([
-                    ('company', '=', company.id)])}
-        types = {t.name: t for t in DisputeType.search([])}
-        existing = {m.party.id_number for m in Mediator.search([
-                    ('company', '=', company.id)]) if m.party.id_number}
-        seen = {}
-        errors, values = [], []
-
-        def error(number, message, **kw):
-            errors.append(gettext('court_mediation.msg_import_row',
-                    row=number, error=gettext(
-                        'court_mediation.' + message, **kw)))
-
-        for number, row in rows:
-            name = str(row.get('name') or '').strip()
-            if not name:
-                error(number, 'msg_import_name')
-            try:
-                id_number = validators.normalize_id_number(
-                    str(row.get('id_number') or ''))
-            except ValueError:
-                error(number, 'msg_import_id_number',
-                    value=row.get('id_number') or '')
-                id_number = None
-            mobile = None
-            if row.get('mobile') not in (None, ''):
-                try:
-                    mobile = validators.normalize_mobile(str(row['mobile']))
-                except ValueError:
-                    error(number, 'msg_import_mobile', value=row['mobile'])
-            if id_number:
-                if id_number in seen:
-                    error(number, 'msg_import_duplicate_sheet',
-                        other=seen[id_number])
-                elif id_number in existing:
-                    error(number, 'msg_import_duplicate_roster',
-                        value=id_number)
-                seen.setdefault(id_number, number)
-            organisation = None
-            org_name = str(row.get('organisation') or '').strip()
-            if org_name:
-                organisation = organisations.get(org_name)
-                if not organisation:
-                    error(number, 'msg_import_organisation', value=org_name)
-            specialities = []
-            text = str(row.get('specialities') or '')
-            for sep in SEPARATORS:
-                text = text.replace(sep, '\n')
-            for type_name in filter(None, (t.strip()
-                        for t in text.splitlines())):
-                if type_name in types:
-                    specialities.append(types[type_name].id)
-                else:
-                    error(number, 'msg_import_dispute_type', value=type_name)
-            dates = {}
-            for key in ('join_date', 'term_end'):
-                try:
-                    dates[key] = _date(row.get(key))
-                except ValueError:
-                    error(number, 'msg_import_date', value=row.get(key))
-                    dates[key] = None
-            values.append({
-                    'name': name,
-                    'id_number': id_number,
-                    'mobile': mobile,
-                    'organisation': organisation.id if organisation else None,
-                    'studio': str(row.get('studio') or '').strip() or None,
-                    'specialities': specialities,
-                    'division_codes': str(
-                        row.get('division_codes') or '').strip() or None,
-                    **dates,
-                    })
-        if not rows:
-            errors.append(gettext('court_mediation.msg_import_no_rows'))
-        return values, errors
+        return check_rows(self.start.file, self.start.company)
 
     def check_courts(self):
         """The roster court and the court appointed to must be the user's
@@ -274,38 +303,78 @@ class Import(Wizard):
             }
 
     def transition_import_(self):
-        pool = Pool()
-        Party = pool.get('party.party')
-        Mediator = pool.get('court.mediator')
+        # before the queue too: the job imports without the user's rules
+        self.check_courts()
+        try:
+            count = len(read_rows(self.start.file))
+        except ValueError:
+            count = 0
+        if count > threshold('import_job_rows', JOB_ROWS):
+            return 'queued'
         values, errors = self.check()
         if errors:
             raise RosterImportError('\n'.join(errors))
-        parties = {p.id_number: p for p in Party.search([
-                    ('id_number', 'in', [v['id_number'] for v in values]),
-                    ])}
-        new = [{'name': v['name'], 'party_kind': 'person',
-                'id_number': v['id_number'], 'mobile_number': v['mobile']}
-            for v in values if v['id_number'] not in parties]
-        for party in Party.create(new):
-            parties[party.id_number] = party
-        today = pool.get('ir.date').today()
-        vlist = []
-        for v in values:
-            record = {
-                'company': self.start.company.id,
-                'party': parties[v['id_number']].id,
-                'organisation': v['organisation'],
-                'studio': v['studio'],
-                'division_codes': v['division_codes'],
-                'join_date': v['join_date'],
-                'term_end': v['term_end'],
-                'specialities': [('add', v['specialities'])],
-                }
-            if self.start.appoint:
-                record['appointments'] = [('create', [{
-                                'company': self.start.appoint.id,
-                                'date_start': v['join_date'] or today,
-                                }])]
-            vlist.append(record)
-        Mediator.create(vlist)
+        import_values(values, self.start.company, self.start.appoint)
         return 'end'
+
+    def do_queued(self, action):
+        """A large sheet is checked again and imported by a background
+        job (court.job): all of it or, at the first error, nothing"""
+        Job = Pool().get('court.job')
+        job = Job.launch('import', gettext(
+                'court_mediation.msg_import_job_name',
+                filename=self.start.filename or '',
+                court=self.start.company.rec_name),
+            'court.mediator.import.preview', 'run_job',
+            params={
+                'company': self.start.company.id,
+                'appoint': (self.start.appoint.id
+                    if self.start.appoint else None),
+                },
+            source=self.start.file)
+        action['pyson_domain'] = PYSONEncoder().encode(
+            [('id', '=', job.id)])
+        return action, {}
+
+
+def import_values(values, company, appoint, job=None):
+    """Create the mediators (and their parties) of values checked by
+    check_rows, in the current transaction; with job, show the progress"""
+    pool = Pool()
+    Party = pool.get('party.party')
+    Mediator = pool.get('court.mediator')
+    parties = {p.id_number: p for p in Party.search([
+                ('id_number', 'in', [v['id_number'] for v in values]),
+                ])}
+    new = [{'name': v['name'], 'party_kind': 'person',
+            'id_number': v['id_number'], 'mobile_number': v['mobile']}
+        for v in values if v['id_number'] not in parties]
+    for party in Party.create(new):
+        parties[party.id_number] = party
+    today = pool.get('ir.date').today()
+    vlist = []
+    for v in values:
+        record = {
+            'company': company.id,
+            'party': parties[v['id_number']].id,
+            'organisation': v['organisation'],
+            'studio': v['studio'],
+            'division_codes': v['division_codes'],
+            'join_date': v['join_date'],
+            'term_end': v['term_end'],
+            'specialities': [('add', v['specialities'])],
+            }
+        if appoint:
+            record['appointments'] = [('create', [{
+                            'company': appoint.id,
+                            'date_start': v['join_date'] or today,
+                            }])]
+        vlist.append(record)
+    if job is None:
+        return Mediator.create(vlist)
+    # one transaction: the progress is written beside it (Job.set_progress)
+    mediators = []
+    for start in range(0, len(vlist), JOB_CHUNK):
+        mediators.extend(Mediator.create(vlist[start:start + JOB_CHUNK]))
+        job.set_progress(len(mediators), len(vlist))
+    return mediators

@@ -12,6 +12,7 @@ from sql import Column
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.modules.court_base.job import threshold
 from trytond.modules.court_base.model import CourtMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, PYSONEncoder
@@ -24,6 +25,10 @@ from .exceptions import EvaluationError, ScoringAccessError
 from .value import PeriodMixin, period_dates
 
 ZERO = Decimal(0)
+# the wizard evaluates more courts than this ([court] evaluate_job_courts)
+# in a background job (court.job), JOB_CHUNK courts per committed step
+JOB_COURTS = 5
+JOB_CHUNK = 5
 HUNDRED = Decimal(100)
 STATUS = [
     ('full', "Full Points"),
@@ -468,6 +473,24 @@ class Evaluation(CourtMixin, PeriodMixin, Workflow, ModelSQL, ModelView):
             cls.compute(to_compute)
         return evaluations
 
+    @classmethod
+    def run_job(cls, job):
+        """Evaluate the courts of a court.job (the wizard above
+        [court] evaluate_job_courts courts): the evaluations are created,
+        then computed a few courts at a time, each step committed"""
+        Scheme = Pool().get('court.scoring.scheme')
+        params = job.params
+        scheme = Scheme(params['scheme'])
+        kind, year, number = params['kind'], params['year'], params['number']
+        evaluations = []
+        for courts in job.each(params['courts'], JOB_CHUNK):
+            evaluations.extend(cls.evaluate(courts, scheme, kind, year,
+                    number))
+        return gettext('court_scoring.msg_evaluate_job_done',
+            count=len(evaluations),
+            published=len([e for e in evaluations
+                    if e.state == 'published']))
+
 
 def _plain(record, names, **values):
     "The attributes names of record read once, as a plain object"
@@ -889,6 +912,26 @@ class Evaluate(Wizard):
         courts = Company.browse(ids)
         if start.level:
             courts = [c for c in courts if c.court_level == start.level]
+        if len(courts) > threshold('evaluate_job_courts', JOB_COURTS):
+            # many courts: a background job (court.job); open it
+            Job = pool.get('court.job')
+            job = Job.launch('evaluation', gettext(
+                    'court_scoring.msg_evaluate_job_name',
+                    court=start.superior.rec_name, count=len(courts),
+                    scheme=start.scheme.rec_name, year=start.year),
+                'court.scoring.evaluation', 'run_job',
+                params={
+                    'courts': [c.id for c in courts],
+                    'scheme': start.scheme.id,
+                    'kind': start.period_kind,
+                    'year': start.year,
+                    'number': start.period_number or 1,
+                    },
+                total=len(courts))
+            action = StateAction('court_base.act_job').get_action()
+            action['pyson_domain'] = PYSONEncoder().encode(
+                [('id', '=', job.id)])
+            return action, {}
         evaluations = Evaluation.evaluate(courts, start.scheme,
             start.period_kind, start.year, start.period_number or 1)
         action['pyson_domain'] = PYSONEncoder().encode(

@@ -78,6 +78,88 @@ class CourtBaseTestCase(ModuleTestCase):
         self.assertEqual(Sms.search_count([]), 3)
 
 
+    @with_transaction()
+    def test_job_states(self):
+        """A job is queued, then runs as its user: done with its outcome
+        and result, or failed with the error's message; its user is
+        notified either way. (Commits and rollbacks are stubbed: the test
+        transaction must stay whole.)"""
+        from unittest.mock import patch
+
+        from trytond.exceptions import UserError
+        from trytond.modules.company.tests import create_company, set_company
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        pool = Pool()
+        Job = pool.get('court.job')
+        Queue = pool.get('ir.queue')
+        Notification = pool.get('res.notification')
+        Result = pool.get('court.export.xlsx.result')
+        company = create_company()
+
+        def launch(name):
+            with set_company(company):
+                return Job.launch('export', name,
+                    'court.export.xlsx.result', 'run_job',
+                    params={'ids': [1, 2, 3, 4]}, total=4)
+
+        done = launch('good')
+        self.assertEqual((done.state, done.progress, done.company),
+            ('queued', 0.0, company))
+        task, = Queue.search([('name', '=', 'court_job')])
+        self.assertEqual((task.data['model'], task.data['method'],
+                list(task.data['instances'])), ('court.job', 'run', [done.id]))
+
+        def work(job):
+            for chunk in job.each(job.params['ids'], 3):
+                # the user's access checks are on while the job runs
+                self.assertTrue(Transaction().check_access)
+            return {'message': 'four', 'result': b'xlsx',
+                'result_name': 'a.xlsx'}
+
+        def fail(job):
+            job.set_progress(1, 4)
+            raise UserError('no way')
+
+        transaction = Transaction()
+        with patch.object(type(transaction), 'commit'), \
+                patch.object(type(transaction), 'rollback'):
+            with patch.object(Result, 'run_job', work, create=True):
+                Job.run([done])
+            done = Job(done.id)
+            self.assertEqual((done.state, done.done, done.total,
+                    done.progress, done.message, bytes(done.result),
+                    done.error), ('done', 4, 4, 1.0, 'four', b'xlsx', None))
+            self.assertTrue(done.started and done.finished)
+            self.assertIsNone(done.params)
+            # a job runs once
+            with patch.object(Result, 'run_job', fail, create=True):
+                Job.run([done])
+            self.assertEqual(Job(done.id).state, 'done')
+
+            failed = launch('bad')
+            with patch.object(Result, 'run_job', fail, create=True):
+                Job.run([failed])
+            failed = Job(failed.id)
+            self.assertEqual((failed.state, failed.error, failed.message,
+                    failed.done), ('failed', 'no way', None, 1))
+
+            broken = launch('broken')
+            with patch.object(Result, 'run_job',
+                    lambda job: 1 / 0, create=True):
+                Job.run([broken])
+            broken = Job(broken.id)
+            self.assertEqual(broken.state, 'failed')
+            self.assertNotIn('ZeroDivision', broken.error)
+
+        labels = {n.records: n.label for n in Notification.search([
+                    ('model', '=', 'court.job')])}
+        self.assertEqual(labels[str([done.id])],
+            'Background job finished: good')
+        self.assertEqual(labels[str([failed.id])],
+            'Background job failed: bad')
+
+
     def test_storable_values_patched_once(self):
         """The check wraps trytond's own _before_create/_before_write once,
         though the package is imported under two names in one process"""
