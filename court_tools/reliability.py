@@ -547,7 +547,9 @@ def run_kill_eval(args):
 
 
 # ---------------------------------------------------------------------------
-OPERATIONS = ['register', 'search', 'open', 'assign', 'figures']
+OPERATIONS = ['register', 'search', 'open', 'assign', 'figures',
+    'petition', 'reply', 'evaluate']
+PETITION = 'court.petition'
 FAILED = object()
 
 
@@ -564,13 +566,24 @@ def run_soak(args):
         mediators = admin.model('court.mediator', 'search', [
                 ('state', '=', 'active'), ('appointments.company', '=',
                     court)], 0, 20, None)
+        department, = admin.model('court.department', 'search', [
+                ('company', '=', court)], 0, 1, None)
+        persons = admin.model('party.party', 'search',
+            [('party_kind', '=', 'person')], 0, 50, None)
+        city, = admin.model('company.company', 'search', [
+                ('division_code', '=', '4103')], 0, 1, None)
+        scheme, = admin.model('court.scoring.scheme', 'search', [
+                ('code', '=', 'MODEL-COURT-2026')], 0, 1, None)
         samples = {op: [] for op in OPERATIONS}
         errors = []
         created = []
+        petitions = []
         lock = threading.Lock()
         deadline = time.time() + args.minutes * 60
-        roles = ['filing', 'clerk', 'filing', 'leader', 'mediator',
-            'filing', 'clerk', 'leader'][:args.users]
+        # a petition officer (register, assign, reply) and the city's
+        # scoring administrator (evaluate) among the mediation roles
+        roles = ['filing', 'clerk', 'petition', 'leader', 'mediator',
+            'filing', 'scoring', 'leader'][:args.users]
         while len(roles) < args.users:
             roles.append(random.choice(['filing', 'clerk', 'leader']))
 
@@ -587,11 +600,63 @@ def run_soak(args):
                 samples[op].append(time.perf_counter() - start)
             return result
 
+        def petition_day(rpc, rng):
+            "a window visit registered, assigned and answered"
+            petition = timed('petition', lambda: rpc.model(PETITION,
+                    'create', [{
+                            'company': court, 'channel': 'window',
+                            'received_date': testdb.json_date(
+                                testdb.court_today()),
+                            'matter': '可靠性测试：反映执行问题',
+                            'demand': '请求尽快执行',
+                            'demand_kind': 'request',
+                            'category': 'enforcement',
+                            'petitioners': [('create', [
+                                        {'party': rng.choice(persons)}])],
+                            }])[0])
+            if petition is FAILED or timed('petition', lambda: rpc.model(
+                        PETITION, 'register', [petition])) is FAILED:
+                return
+            with lock:
+                petitions.append(petition)
+            timed('reply', lambda: (
+                    rpc.model(PETITION, 'write', [petition],
+                        {'department': department}),
+                    rpc.model(PETITION, 'assign', [petition]),
+                    rpc.model(PETITION, 'write', [petition], {
+                            'handling_note': '已接谈。',
+                            'reply_text': '已答复信访人。'}),
+                    rpc.model(PETITION, 'reply', [petition])))
+
+        def evaluate(rpc):
+            "the city's basic courts evaluated for this year (recomputed)"
+            context = dict(rpc.context, company=city)
+            session, _, _ = rpc._call(
+                'wizard.court.scoring.evaluate.create', [context])
+            rpc._call('wizard.court.scoring.evaluate.execute', [session, {
+                        'start': {'superior': city, 'level': 'basic',
+                            'scheme': scheme, 'period_kind': 'year',
+                            'year': dt.date.today().year,
+                            'period_number': 1}},
+                    'evaluate', context])
+
         def user(index):
             rng = random.Random(index)
             role = roles[index]
-            rpc = server.rpc(f'{role}_410302')
+            rpc = server.rpc(f'{role}_4103' if role == 'scoring'
+                else f'{role}_410302')
             while time.time() < deadline:
+                if role == 'petition':
+                    petition_day(rpc, rng)
+                    timed('search', lambda: rpc.model(PETITION, 'search',
+                            [('state', 'in', ['registered', 'assigned'])],
+                            0, 80, None))
+                    time.sleep(rng.uniform(0.2, 1.0))
+                    continue
+                if role == 'scoring':
+                    timed('evaluate', lambda: evaluate(rpc))
+                    time.sleep(rng.uniform(5, 10))
+                    continue
                 if role in ('filing', 'clerk'):
                     case = timed('register', lambda: rpc.model(
                             CASE, 'create', [values])[0])
@@ -638,6 +703,11 @@ def run_soak(args):
         sampler.join()
         found = set(admin.model(CASE, 'search', [('id', 'in', created)],
                 0, None, None))
+        found_petitions = set(admin.model(PETITION, 'search',
+                [('id', 'in', petitions)], 0, None, None))
+        evaluations = admin.model(EVALUATION, 'search_count', [
+                ('scheme', '=', scheme), ('period_kind', '=', 'year'),
+                ('year', '=', dt.date.today().year)])
         log(f'soak: {args.users} users ({", ".join(roles)}) for '
             f'{(time.time() - start) / 60:.1f} min against gunicorn -w 2')
         for op in OPERATIONS:
@@ -651,7 +721,9 @@ def run_soak(args):
         tracebacks = server_errors(database)
         log(f'  server tracebacks in the logs: {tracebacks}')
         log(f'  cases registered {len(created)}, found afterwards '
-            f'{len(found)}')
+            f'{len(found)}; petitions registered {len(petitions)}, found '
+            f'afterwards {len(found_petitions)}; evaluations of the year '
+            f'{evaluations}')
         trend = memory_trend(memory)
         log('  RSS (MB) by process, first / last / slope per 10 min: ' +
             '; '.join(f'{name} {first:.0f}/{last:.0f}/{slope:+.1f}'
@@ -664,7 +736,8 @@ def run_soak(args):
         real_errors = [e for e in errors
             if 'ConcurrencyException' not in e[1]]
         return (not real_errors and not tracebacks
-            and len(found) == len(created) and stable)
+            and len(found) == len(created)
+            and len(found_petitions) == len(petitions) and stable)
 
 
 def process_rss(root_pid):

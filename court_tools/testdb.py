@@ -39,6 +39,12 @@ ADMIN_PASSWORD = 'admin-test-2026'
 COURT_TIMEZONE = 'Asia/Shanghai'
 
 
+def json_date(date):
+    "A date as Tryton's JSON-RPC sends it"
+    return {'__class__': 'date', 'year': date.year, 'month': date.month,
+        'day': date.day}
+
+
 def court_today():
     "Today in the courts' time zone, as the server computes it"
     return dt.datetime.now(ZoneInfo(COURT_TIMEZONE)).date()
