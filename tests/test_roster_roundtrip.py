@@ -29,26 +29,16 @@ FIELDS = ['party.name', 'party.id_number', 'party.mobile_number',
     'join_date', 'term_end', 'state']
 
 
-def _wizard(rpc, name, state, data=None, context=None):
-    context = context or rpc.context
-    session, start, _ = rpc._call(f'wizard.{name}.create', [context])
-    try:
-        return rpc._call(f'wizard.{name}.execute',
-            [session, data or {}, state or start, context])
-    finally:
-        rpc._call(f'wizard.{name}.delete', [session, context])
-
-
 def _export(rpc, ids):
     context = dict(rpc.context, active_model=MEDIATOR, active_ids=ids,
         active_id=ids[0])
-    result = _wizard(rpc, 'court.mediator.export', None, context=context)
+    result = rpc.wizard('court.mediator.export', None, context=context)
     values = result['view']['defaults']
     return base64.b64decode(values['file']['base64']), values
 
 
 def _import(rpc, court, data, state):
-    return _wizard(rpc, 'court.mediator.import', state, {'start': {
+    return rpc.wizard('court.mediator.import', state, {'start': {
                 'file': {'__class__': 'bytes',
                     'base64': base64.b64encode(data).decode()},
                 'filename': '名册.xlsx', 'company': court,
@@ -166,12 +156,12 @@ def test_roster_export_id_numbers_by_field_access(sessions, exported):
     # a leader reads the roster but not the ID numbers: the column is empty
     leader = sessions('leader', COURT)
     data, values = _export(leader, ids)
-    assert values['id_numbers'] is False
+    assert values['records'] == len(ids)
     headers, rows = _rows(data)
     assert headers == HEADERS
     assert len(rows) == len(ids)
     assert all(r[0] for r in rows)
     assert not any(r[1] for r in rows)
     # the roster administrator's export has them
-    _, values = _export(sessions('roster', COURT), ids)
-    assert values['id_numbers'] is True
+    data, _ = _export(sessions('roster', COURT), ids)
+    assert all(r[1] for r in _rows(data)[1])

@@ -24,26 +24,16 @@ YEAR = testdb.court_today().year - 1
 FRESH = YEAR - 5    # a period nothing else in the demo reports
 
 
-def _wizard(rpc, name, state, data=None, context=None):
-    context = context or rpc.context
-    session, start, _ = rpc._call(f'wizard.{name}.create', [context])
-    try:
-        return rpc._call(f'wizard.{name}.execute',
-            [session, data or {}, state or start, context])
-    finally:
-        rpc._call(f'wizard.{name}.delete', [session, context])
-
-
 def _export(rpc, ids):
     context = dict(rpc.context, active_model=VALUE, active_ids=ids,
         active_id=ids[0])
-    result = _wizard(rpc, 'court.scoring.value.export', None,
+    result = rpc.wizard('court.scoring.value.export', None,
         context=context)
     return base64.b64decode(result['view']['defaults']['file']['base64'])
 
 
 def _import(rpc, data, state):
-    return _wizard(rpc, 'court.scoring.value.import', state, {'start': {
+    return rpc.wizard('court.scoring.value.import', state, {'start': {
                 'file': {'__class__': 'bytes',
                     'base64': base64.b64encode(data).decode()},
                 'filename': '填报.xlsx', 'document': None}})
@@ -163,7 +153,7 @@ def test_values_round_trip(scoring, court, sessions):
             ('code.code', '=', changed[0][1])], 0, None, None)
     context = dict(scoring.context, active_model=VALUE, active_id=target,
         active_ids=[target])
-    _wizard(scoring, 'court.scoring.value.correct', 'correct', {'start': {
+    scoring.wizard('court.scoring.value.correct', 'correct', {'start': {
                 'new_value': {'__class__': 'Decimal',
                     'decimal': str(changed[0][5])},
                 'reason': '复核后按统计年报更正'}}, context)

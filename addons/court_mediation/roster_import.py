@@ -369,15 +369,6 @@ class Import(Wizard):
         return action, {}
 
 
-class ExportResult(ModelView):
-    "Export Roster in Import Layout"
-    __name__ = 'court.mediator.export.result'
-    file = fields.Binary("File", filename='filename', readonly=True)
-    filename = fields.Char("File Name", readonly=True)
-    records = fields.Integer("Mediators", readonly=True)
-    id_numbers = fields.Boolean("With ID Numbers", readonly=True)
-
-
 class Export(Wizard):
     """Export Roster in Import Layout
 
@@ -388,8 +379,8 @@ class Export(Wizard):
     field access lets them be read, otherwise their column is left empty."""
     __name__ = 'court.mediator.export'
     start = StateTransition()
-    result = StateView('court.mediator.export.result',
-        'court_mediation.mediator_export_result_view_form', [
+    result = StateView('court.export.xlsx.result',
+        'court_base.export_xlsx_result_view_form', [
             Button("Close", 'end', 'tryton-close', default=True),
             ])
 
@@ -420,7 +411,6 @@ class Export(Wizard):
             'file': data,
             'filename': '特邀调解员名册（导入格式）.xlsx',
             'records': len(mediators),
-            'id_numbers': id_numbers,
             }
 
 
