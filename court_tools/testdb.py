@@ -143,6 +143,17 @@ class RPC:
     def model(self, model, method, *args):
         return self(f'model.{model}.{method}', *args)
 
+    def wizard(self, name, state=None, data=None, context=None):
+        """Run wizard name to state (its start state if none) with data,
+        as the web client does (create, execute, delete); its answer"""
+        context = context or self.context
+        session, start, _ = self._call(f'wizard.{name}.create', [context])
+        try:
+            return self._call(f'wizard.{name}.execute',
+                [session, data or {}, state or start, context])
+        finally:
+            self._call(f'wizard.{name}.delete', [session, context])
+
 
 class Server:
     def __init__(self, process, url, database):

@@ -21,7 +21,7 @@ from trytond.modules.court_base import validators
 from trytond.modules.court_base.job import threshold
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, PYSONEncoder
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
@@ -44,21 +44,53 @@ JOB_ROWS = 200
 JOB_CHUNK = 50
 
 
-def template():
-    "Return the bytes of an empty .xlsx template with the headers"
+def template(rows=()):
+    """Return the bytes of an .xlsx sheet with the headers of COLUMNS and
+    rows (lists in the order of COLUMNS; none: the empty template)"""
     import xlsxwriter
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, {'in_memory': True})
     sheet = workbook.add_worksheet('特邀调解员名册')
     bold = workbook.add_format({'bold': True, 'bg_color': '#DDEBF7'})
+    date = workbook.add_format({'num_format': 'yyyy-mm-dd'})
     for col, (_, header, required) in enumerate(COLUMNS):
         sheet.write(0, col, header + ('*' if required else ''), bold)
         sheet.set_column(col, col, 18)
     sheet.write_comment(0, 5, '多个案由用顿号分隔，例如：婚姻家庭纠纷、邻里纠纷')
     sheet.write_comment(0, 6, '乡镇/村行政区划代码，多个用空格分隔')
     sheet.freeze_panes(1, 0)
+    for number, row in enumerate(rows, 1):
+        for col, value in enumerate(row):
+            if value in (None, ''):
+                continue
+            if isinstance(value, dt.date):
+                sheet.write_datetime(number, col, dt.datetime.combine(
+                        value, dt.time()), date)
+            else:
+                # as text: ID and mobile numbers are not numbers
+                sheet.write_string(number, col, str(value))
     workbook.close()
     return output.getvalue()
+
+
+def export_rows(mediators, id_numbers=True, mobiles=True):
+    """The rows of mediators in the order of COLUMNS, as the import reads
+    them back; without id_numbers (or mobiles) that column is left empty"""
+    rows = []
+    for mediator in mediators:
+        party = mediator.party
+        rows.append([
+                party.name,
+                party.id_number if id_numbers else None,
+                party.mobile_number if mobiles else None,
+                mediator.organisation.name if mediator.organisation else None,
+                mediator.studio,
+                '、'.join(t.name for t in mediator.specialities),
+                mediator.division_codes,
+                mediator.join_date,
+                mediator.term_end,
+                ])
+    return rows
 
 
 def read_rows(data):
@@ -335,6 +367,51 @@ class Import(Wizard):
         action['pyson_domain'] = PYSONEncoder().encode(
             [('id', '=', job.id)])
         return action, {}
+
+
+class Export(Wizard):
+    """Export Roster in Import Layout
+
+    The selected mediators in the columns of the import's template, so the
+    file imports back (into another court's roster, for instance).  The
+    mediators are read as the user reads them (record rules: another
+    court's are refused); the ID and mobile numbers only when the user's
+    field access lets them be read, otherwise their column is left empty."""
+    __name__ = 'court.mediator.export'
+    start = StateTransition()
+    result = StateView('court.export.xlsx.result',
+        'court_base.export_xlsx_result_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+
+    def transition_start(self):
+        if not self.records:
+            raise RosterImportError(gettext(
+                    'court_mediation.msg_roster_export_nothing'))
+        return 'result'
+
+    def default_result(self, fields):
+        pool = Pool()
+        Mediator = pool.get('court.mediator')
+        FieldAccess = pool.get('ir.model.field.access')
+        ExportLog = pool.get('court.export.log')
+        ids = [r.id for r in self.records]
+        # a wizard runs without access checks: read as the user
+        with check_access():
+            Mediator.read(ids, ['name'])
+            access = FieldAccess.get_access(['party.party'])['party.party']
+        id_numbers = bool(access.get('id_number', {}).get('read', True))
+        mobiles = bool(access.get('mobile_number', {}).get('read', True))
+        mediators = Mediator.browse(ids)
+        data = template(export_rows(mediators, id_numbers, mobiles))
+        ExportLog.record(Mediator, mediators, ['name']
+            + (['party/id_number'] if id_numbers else [])
+            + (['party/mobile_number'] if mobiles else []))
+        return {
+            'file': data,
+            'filename': '特邀调解员名册（导入格式）.xlsx',
+            'records': len(mediators),
+            }
 
 
 def import_values(values, company, appoint, job=None):

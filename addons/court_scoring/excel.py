@@ -350,14 +350,22 @@ class ScoreSheetExport(Wizard):
             }
 
 
-def import_template():
-    "The template of the import of reported values"
+PERIOD_NAMES = {'year': '年', 'half': '半年', 'quarter': '季度', 'month': '月'}
+
+
+def import_template(rows=None):
+    """The template of the import of reported values; with rows (lists in
+    the order of IMPORT_COLUMNS) the sheet holds them instead of the
+    example row: the export in the import's layout"""
     workbook = xlsxwriter.Workbook(output := io.BytesIO(), {'in_memory': True})
     f = _formats(workbook)
     sheet = workbook.add_worksheet('填报')
     for col, header in enumerate(IMPORT_COLUMNS):
         sheet.write_string(0, col, header, f['header'])
-    sheet.write_row(1, 0, ['豫0302', 'A3', '年', 2025, 1, 92.5, '比例以百分数填写'])
+    if rows is None:
+        rows = [['豫0302', 'A3', '年', 2025, 1, 92.5, '比例以百分数填写']]
+    for number, row in enumerate(rows, 1):
+        sheet.write_row(number, 0, row)
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, 6, 14)
     codes = workbook.add_worksheet('指标代码')
@@ -373,9 +381,23 @@ def import_template():
     return output.getvalue()
 
 
-def parse_import(data):
+def export_rows(values):
+    """The rows of the reported values in the order of IMPORT_COLUMNS, as
+    parse_import reads them back"""
+    return [[
+            v.company.court_code or v.company.division_code or '',
+            v.code.code, PERIOD_NAMES[v.period_kind], v.year,
+            v.period_number, float(v.value), v.note or '']
+        for v in values]
+
+
+def parse_import(data, unchanged=None):
     """Parse an import sheet: (vlist, errors) where errors are zh_CN
-    messages per row"""
+    messages per row. A row of a value already reported is left alone
+    when its value is the same (appended to the list unchanged, if given:
+    an exported file imports back without error) and refused when it
+    differs: a reported value is changed only by a correction, with its
+    reason."""
     import openpyxl
     pool = Pool()
     Company = pool.get('company.company')
@@ -442,14 +464,25 @@ def parse_import(data):
             problems += _check_value(record_code, value, kind, year, period)
         if not problems:
             key = (court.id, record_code.id, kind, year, period)
-            if key in seen or Value.search([
-                        ('company', '=', court.id),
-                        ('code', '=', record_code.id),
-                        ('period_kind', '=', kind),
-                        ('year', '=', year),
-                        ('period_number', '=', period),
-                        ], limit=1):
+            existing = Value.search([
+                    ('company', '=', court.id),
+                    ('code', '=', record_code.id),
+                    ('period_kind', '=', kind),
+                    ('year', '=', year),
+                    ('period_number', '=', period),
+                    ], limit=1)
+            if key in seen:
                 problems.append(gettext('court_scoring.msg_import_duplicate'))
+            elif existing and existing[0].value != value:
+                problems.append(gettext(
+                        'court_scoring.msg_import_changed',
+                        old=_number(existing[0].value),
+                        new=_number(value)))
+            elif existing:
+                seen.add(key)
+                if unchanged is not None:
+                    unchanged.append(existing[0])
+                continue
             seen.add(key)
         if problems:
             errors.append(gettext('court_scoring.msg_import_row',
@@ -466,6 +499,12 @@ def parse_import(data):
                 'origin': 'import',
                 })
     return vlist, errors
+
+
+def _number(value):
+    "A value as written in the sheet: 92.5, not 92.5000"
+    text = format(value, 'f')
+    return text.rstrip('0').rstrip('.') if '.' in text else text
 
 
 def _check_value(code, value, kind, year, number):
@@ -512,6 +551,8 @@ class ImportPreview(ModelView):
     "Import Reported Values"
     __name__ = 'court.scoring.value.import.preview'
     rows = fields.Integer("Rows to Import", readonly=True)
+    unchanged = fields.Integer("Unchanged Rows", readonly=True,
+        help="Values already reported with the same value: left alone.")
     errors = fields.Text("Errors", readonly=True)
     preview = fields.Text("Preview", readonly=True)
     valid = fields.Boolean("Valid", readonly=True)
@@ -535,7 +576,8 @@ class Import(Wizard):
 
     def default_preview(self, fields):
         Code = Pool().get('court.scoring.code')
-        vlist, errors = parse_import(self.start.file)
+        unchanged = []
+        vlist, errors = parse_import(self.start.file, unchanged)
         lines = []
         for values in vlist[:200]:
             code = Code(values['code'])
@@ -546,6 +588,7 @@ class Import(Wizard):
                     values['value']))
         return {
             'rows': len(vlist),
+            'unchanged': len(unchanged),
             'errors': '\n'.join(errors),
             'preview': '\n'.join(lines),
             'valid': bool(vlist) and not errors,
@@ -564,3 +607,38 @@ class Import(Wizard):
         # one create: if any value is refused, nothing is imported
         Value.create(vlist)
         return 'end'
+
+
+class ValueExport(Wizard):
+    """Export Reported Values in Import Layout
+
+    The selected reported values in the columns of the import's template:
+    the file imports back unchanged (every row left alone). The values are
+    read as the user reads them: another court's are refused."""
+    __name__ = 'court.scoring.value.export'
+    start = StateTransition()
+    result = StateView('court.scoring.export.result',
+        'court_scoring.export_result_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+
+    def transition_start(self):
+        Value = Pool().get('court.scoring.value')
+        if not self.records:
+            raise ScoringImportError(gettext(
+                    'court_scoring.msg_value_export_nothing'))
+        ids = [r.id for r in self.records]
+        # a wizard runs without access checks: read as the user
+        with check_access():
+            Value.read(ids, ['value'])
+        values = sorted(Value.browse(ids), key=lambda v: (
+                v.company.court_code or '', v.year, v.start, v.code.code))
+        self.result.file = import_template(export_rows(values))
+        self.result.filename = '考核数据填报（导入格式）.xlsx'
+        return 'result'
+
+    def default_result(self, fields):
+        return {
+            'file': self.result.file,
+            'filename': self.result.filename,
+            }

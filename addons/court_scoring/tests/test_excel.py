@@ -157,9 +157,19 @@ class ExcelTestCase(unittest.TestCase):
                     v.document_name) for v in values],
             [(a, D('92.5'), '%s年' % YEAR, 'import', '依据.pdf'),
                 (b, D(81), '%s年第2季度' % YEAR, 'import', '依据.pdf')])
-        # the same rows again: refused as duplicates
-        vlist, errors = parse_import(wizard.start.file)
+        # the same rows again: unchanged, left alone (nothing to import)
+        unchanged = []
+        vlist, errors = parse_import(wizard.start.file, unchanged)
+        self.assertEqual((vlist, errors), ([], []))
+        self.assertEqual(sorted(unchanged), sorted(values))
+        # a changed value is refused: a correction, with its reason
+        vlist, errors = parse_import(_sheet([HEADER,
+                    ['豫0302', 'A3', '年', YEAR, 1, 93, '年报'],
+                    ['豫0302', 'A3', '年', YEAR, 1, 92.5, '年报']]))
+        self.assertEqual(vlist, [])
         self.assertEqual(len(errors), 2)
+        self.assertIn('92.5', errors[0])
+        self.assertIn('correction', errors[0])
 
     @with_transaction()
     def test_score_sheet_report(self):
