@@ -69,10 +69,15 @@ def template():
     output, workbook, sheet = _workbook()
     sheet.write_comment(0, 0, '乡镇9位、村12位、网格15位（村代码加3位序号）')
     sheet.write_comment(0, 2, '乡镇、村或网格')
-    sheet.write_comment(0, 5, '法院代码，例如 豫0302；不填：新区域随上级区域，'
-        '已有区域不变')
+    sheet.write_comment(0, 5, '法院代码（例如 豫0302），人民法庭填其区划代码'
+        '（例如 410302001）；不填：新区域随上级区域，已有区域不变')
     workbook.close()
     return output.getvalue()
+
+
+def court_code(court):
+    "The code of a court in the sheet: its court code, or division code"
+    return court.court_code or court.division_code or ''
 
 
 def export_xlsx(areas):
@@ -85,8 +90,9 @@ def export_xlsx(areas):
         if area.parent:
             sheet.write_string(row, 3, area.parent.code)
         sheet.write_number(row, 4, area.population or 0)
-        if area.company.court_code:
-            sheet.write_string(row, 5, area.company.court_code)
+        court = court_code(area.company)
+        if court:
+            sheet.write_string(row, 5, court)
     workbook.close()
     return output.getvalue()
 
@@ -150,8 +156,10 @@ def check_rows(data):
     allowed = set(Company.user_courts())
     courts = {}
     for court in Company.search([]):
-        if court.court_code:
-            courts[court.court_code] = court
+        # a people's tribunal has no court code: its division code
+        for key in (court.division_code, court.court_code):
+            if key:
+                courts[key] = court
     codes = {_text(r.get('code')) for _, r in rows}
     codes |= {_text(r.get('parent')) for _, r in rows}
     codes.discard('')
@@ -208,12 +216,12 @@ def check_rows(data):
             error(number, 'msg_area_data_population', value=population)
             ok = False
         court = None
-        court_code = _text(row.get('court'))
-        if court_code:
-            court = courts.get(court_code)
+        court_key = _text(row.get('court'))
+        if court_key:
+            court = courts.get(court_key)
             if court is None:
                 error(number, 'msg_area_data_court_unknown',
-                    value=court_code)
+                    value=court_key)
                 ok = False
             elif court.id not in allowed:
                 error(number, 'msg_area_data_court_not_yours',
