@@ -315,3 +315,10 @@ def test_court_admin_imports(court_admin, admin):
     assert after[village[0]][3] == village[4]
     assert {c: v for c, v in after.items() if c != village[0]} == {
         c: v for c, v in before.items() if c != village[0]}
+
+
+@pytest.mark.parametrize('role', ['clerk', 'leader'])
+def test_readers_export(sessions, role):
+    "Who reads areas exports them (the import is refused to them)"
+    rows = _rows(_export(sessions(role, COURT)))
+    assert any(r[0] == TOWNSHIP for r in rows)
