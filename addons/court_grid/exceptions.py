@@ -25,3 +25,7 @@ class LawsuitCountError(ValidationError):
 
 class DivisionImportError(UserError):
     pass
+
+
+class AreaDataImportError(UserError):
+    pass

@@ -1,11 +1,13 @@
 # This file is part of the court platform.  See LICENSE.
 import datetime as dt
 import io
+import unittest
 import zipfile
 from decimal import Decimal
 
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import (
+    ModuleTestCase, activate_module, with_transaction)
 from trytond.transaction import Transaction
 
 
@@ -378,3 +380,126 @@ class CourtGridMediationTestCase(ModuleTestCase):
 
 
 del ModuleTestCase
+
+
+def _area_sheet(rows):
+    from openpyxl import Workbook
+    from trytond.modules.court_grid import area_data
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([h for _, h, _ in area_data.COLUMNS])
+    for row in rows:
+        sheet.append(row)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _area_rows(data):
+    from openpyxl import load_workbook
+    sheet = load_workbook(io.BytesIO(data)).active
+    return [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+class AreaDataTestCase(unittest.TestCase):
+    "Excel import and export of area data (区域数据导入)"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_module('court_grid')
+
+    def _courts(self):
+        "The courts of _courts(), the (admin) user's"
+        User = Pool().get('res.user')
+        intermediate, basic, tribunal = _courts()
+        User.write([User(Transaction().user)], {
+                'companies': [('add', [intermediate.id])],
+                'company': intermediate.id})
+        return intermediate, basic, tribunal
+
+    def _snapshot(self):
+        Area = Pool().get('court.grid.area')
+        return {a.code: (a.name, a.level, a.parent and a.parent.code,
+                a.population, a.company.id) for a in Area.search([])}
+
+    @with_transaction()
+    def test_round_trip(self):
+        "export → import changes nothing; edited rows change just those"
+        from trytond.modules.court_grid import area_data
+        pool = Pool()
+        Area = pool.get('court.grid.area')
+        _, basic, tribunal = self._courts()
+        county, townships, villages, cells = _grid(basic, tribunal)
+        areas = Area.search([], order=[('code', 'ASC')])
+        data = area_data.export_xlsx(areas)
+        rows = _area_rows(data)
+        self.assertEqual(rows[0], ['410302', '老城区', '县区', None, 0,
+                '豫0302'])
+        self.assertEqual(rows[2][2:5], ['村', '410302001', 4000])
+        before = self._snapshot()
+        changes, errors = area_data.check_rows(data)
+        self.assertEqual(errors, [])
+        self.assertEqual([v for _, v in changes if v], [])
+        self.assertEqual(area_data.import_changes(changes), (0, 0))
+        self.assertEqual(self._snapshot(), before)
+
+        # a population changed, two cells added, a name changed
+        rows = _area_rows(data)
+        for row in rows:
+            if row[0] == '410302002001':
+                row[4] = 5200
+            if row[0] == '410302001001001':
+                row[1] = '西关社区一网格'
+        rows.append(['410302002001003', '西南隅社区第3网格', '网格',
+                '410302002001', 800, None])
+        rows.append(['410302002001004', '西南隅社区第4网格', '网格',
+                '410302002001', None, None])
+        changes, errors = area_data.check_rows(_area_sheet(rows))
+        self.assertEqual(errors, [])
+        self.assertEqual(area_data.import_changes(changes), (2, 2))
+        after = self._snapshot()
+        expected = dict(before)
+        expected['410302002001'] = expected['410302002001'][:3] + (
+            5200, basic.id)
+        expected['410302001001001'] = ('西关社区一网格',) + \
+            expected['410302001001001'][1:]
+        expected['410302002001003'] = ('西南隅社区第3网格', 'cell',
+            '410302002001', 800, basic.id)
+        expected['410302002001004'] = ('西南隅社区第4网格', 'cell',
+            '410302002001', 0, basic.id)
+        self.assertEqual(after, expected)
+
+    @with_transaction()
+    def test_errors_and_nothing_written(self):
+        "Every bad row is listed with its number; nothing is imported"
+        from trytond.modules.court_grid import area_data
+        _, basic, tribunal = self._courts()
+        _grid(basic, tribunal)
+        before = self._snapshot()
+        rows = [
+            ['410302002001005', '好网格', '网格', '410302002001', 10, None],
+            ['410302002001006', '无上级', '网格', '410302002009', 10, None],
+            ['410302002007', '错层级', '网格', '410302002', 10, None],
+            ['410302002001008', '负人口', '网格', '410302002001', -3, None],
+            ['410302002001009', '小数', '网格', '410302002001', 12.5, None],
+            ['41030200200101', '短代码', '网格', '410302002001', 1, None],
+            ['410302002001005', '重复', '网格', '410302002001', 1, None],
+            ['410302002001010', '外院', '网格', '410302002001', 1, '豫0399'],
+            ['410302002001011', '', '街区', '410302002001', 1, None],
+            ]
+        changes, errors = area_data.check_rows(_area_sheet(rows))
+        report = '\n'.join(errors)
+        for number in range(3, 11):
+            self.assertIn(f'Row {number}:', report)
+        self.assertNotIn('Row 2:', report)
+        self.assertIn('410302002009', report)
+        self.assertIn('-3', report)
+        self.assertIn('12.5', report)
+        self.assertIn('row 2', report)
+        self.assertIn('豫0399', report)
+        self.assertEqual(self._snapshot(), before)
+        # the empty file and a missing column
+        self.assertTrue(area_data.check_rows(b'not excel')[1])
+        _, errors = area_data.check_rows(area_data.template())
+        self.assertEqual(len(errors), 1)
