@@ -118,7 +118,10 @@ class CourtBaseTestCase(ModuleTestCase):
                 'result_name': 'a.xlsx'}
 
         def fail(job):
-            job.set_progress(1, 4)
+            # in the work's transaction (commit is stubbed): on PostgreSQL
+            # a transaction of its own would not see the job this test's
+            # transaction created and never commits
+            job.set_progress(1, 4, commit=True)
             raise UserError('no way')
 
         transaction = Transaction()
