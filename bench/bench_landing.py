@@ -27,14 +27,11 @@ import argparse
 import concurrent.futures
 import datetime as dt
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 
-from court_tools import testdb
-
+from . import demo_on_postgresql, on_postgresql
 from .bench_mediation import demo_ids, generate, gunicorn, stats
 from .bench_petition import generate_petitions
 
@@ -63,27 +60,12 @@ def main(argv=None):
     if args.quick:
         args.cases, args.mediators = 100_000, 10_000
         args.petitions, args.persons = 20_000, 10_000
-    cluster = None
-    if not os.environ.get('TRYTOND_DATABASE_URI', '').startswith(
-            'postgresql'):
-        from court_tools import pgcluster
-        cluster = pgcluster.start()
-        os.environ.update(cluster.env)
-    try:
-        return run(args)
-    finally:
-        if cluster:
-            cluster.stop()
+    return on_postgresql(run, args)
 
 
 def run(args):
     import psycopg
-    workdir = tempfile.mkdtemp(prefix='court-bench-')
-    start = time.perf_counter()
-    database = testdb.demo_database('postgresql', workdir)
-    print(f"demo database on PostgreSQL: {time.perf_counter() - start:.0f} s",
-        flush=True)
-    dsn = os.environ['TRYTOND_DATABASE_URI'].rstrip('/') + '/' + database.name
+    database, dsn = demo_on_postgresql()
     with psycopg.connect(dsn) as conn:
         cursor = conn.cursor()
         ids = demo_ids(cursor)

@@ -31,12 +31,12 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from court_tools import testdb
 
+from . import demo_on_postgresql, on_postgresql
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -198,17 +198,7 @@ def main(argv=None):
     if args.quick:
         args.cases, args.mediators = 100_000, 10_000
 
-    cluster = None
-    if not os.environ.get('TRYTOND_DATABASE_URI', '').startswith(
-            'postgresql'):
-        from court_tools import pgcluster
-        cluster = pgcluster.start()
-        os.environ.update(cluster.env)
-    try:
-        run(args)
-    finally:
-        if cluster:
-            cluster.stop()
+    return on_postgresql(run, args)
 
 
 def demo_ids(cursor):
@@ -247,12 +237,7 @@ def demo_ids(cursor):
 
 def run(args):
     import psycopg
-    workdir = tempfile.mkdtemp(prefix='court-bench-')
-    start = time.perf_counter()
-    database = testdb.demo_database('postgresql', workdir)
-    print(f"demo database on PostgreSQL: {time.perf_counter() - start:.0f} s",
-        flush=True)
-    dsn = os.environ['TRYTOND_DATABASE_URI'].rstrip('/') + '/' + database.name
+    database, dsn = demo_on_postgresql()
     conn = psycopg.connect(dsn)
     cursor = conn.cursor()
 

@@ -25,12 +25,11 @@ import argparse
 import datetime as dt
 import os
 import sys
-import tempfile
 import time
 
 from court_tools import testdb
 
-from . import memory
+from . import demo_on_postgresql, memory, on_postgresql
 from .bench_mediation import report, timed
 
 GENERATE = """
@@ -89,17 +88,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.quick:
         args.petitions, args.persons = 20_000, 10_000
-    cluster = None
-    if not os.environ.get('TRYTOND_DATABASE_URI', '').startswith(
-            'postgresql'):
-        from court_tools import pgcluster
-        cluster = pgcluster.start()
-        os.environ.update(cluster.env)
-    try:
-        run(args)
-    finally:
-        if cluster:
-            cluster.stop()
+    return on_postgresql(run, args)
 
 
 def generate_petitions(cursor, courts, petitions, persons):
@@ -122,12 +111,7 @@ def generate_petitions(cursor, courts, petitions, persons):
 
 def run(args):
     import psycopg
-    workdir = tempfile.mkdtemp(prefix='court-bench-')
-    start = time.perf_counter()
-    database = testdb.demo_database('postgresql', workdir)
-    print(f"demo database on PostgreSQL: {time.perf_counter() - start:.0f} s",
-        flush=True)
-    dsn = os.environ['TRYTOND_DATABASE_URI'].rstrip('/') + '/' + database.name
+    database, dsn = demo_on_postgresql()
     conn = psycopg.connect(dsn)
     cursor = conn.cursor()
     cursor.execute("SELECT id FROM company_company WHERE court_level = "

@@ -26,13 +26,10 @@ Each evaluation run is rolled back.
 import argparse
 import datetime as dt
 import os
-import tempfile
 import time
 import tracemalloc
 
-from court_tools import testdb
-
-from . import memory
+from . import demo_on_postgresql, memory, on_postgresql
 from .bench_mediation import demo_ids, generate, report, timed
 
 BASELINE_SQL = """
@@ -157,27 +154,12 @@ def main(argv=None):
     args.year = dt.date.today().year - 1
     if args.quick:
         args.cases, args.mediators, args.repeat = 100_000, 10_000, 3
-    cluster = None
-    if not os.environ.get('TRYTOND_DATABASE_URI', '').startswith(
-            'postgresql'):
-        from court_tools import pgcluster
-        cluster = pgcluster.start()
-        os.environ.update(cluster.env)
-    try:
-        run(args)
-    finally:
-        if cluster:
-            cluster.stop()
+    return on_postgresql(run, args)
 
 
 def run(args):
     import psycopg
-    workdir = tempfile.mkdtemp(prefix='court-bench-')
-    start = time.perf_counter()
-    database = testdb.demo_database('postgresql', workdir)
-    print(f"demo database on PostgreSQL: {time.perf_counter() - start:.0f} s",
-        flush=True)
-    dsn = os.environ['TRYTOND_DATABASE_URI'].rstrip('/') + '/' + database.name
+    database, dsn = demo_on_postgresql()
     conn = psycopg.connect(dsn)
     cursor = conn.cursor()
 

@@ -52,7 +52,7 @@ def run(args):
     from .bench_mediation import case_values
 
     Pool(DATABASE).init()
-    with Transaction().start(DATABASE, 0) as transaction:
+    with Transaction().start(DATABASE, 0):
         pool = Pool()
         User = pool.get('res.user')
         Party = pool.get('party.party')
@@ -62,7 +62,7 @@ def run(args):
                 [('party_kind', '=', 'person')], limit=2)]
         dispute_type, = DisputeType.search([('code', '=', 'neighbour')])
         dispute_type = dispute_type.id
-    with Transaction().start(DATABASE, user.id) as transaction:
+    with Transaction().start(DATABASE, user.id):
         context = User.get_preferences(context_only=True)
     # access checked as through JSON-RPC
     checked = dict(context, _check_access=True)

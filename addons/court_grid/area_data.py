@@ -16,6 +16,7 @@ import io
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.court_base.sheet import read_rows as read_sheet
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -98,38 +99,10 @@ def export_xlsx(areas):
 
 
 def read_rows(data):
-    """[(row number, {key: value})] of the sheet's non-empty rows; raise
-    ValueError(detail) when the file is unreadable or a required column
-    is missing"""
-    from openpyxl import load_workbook
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True,
-            data_only=True)
-    except Exception as exception:
-        raise ValueError('') from exception
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
-    try:
-        headers = [str(h or '').strip().rstrip('*') for h in next(rows)]
-    except StopIteration:
-        raise ValueError('')
-    index = {}
-    for key, title, required in COLUMNS:
-        if title in headers:
-            index[key] = headers.index(title)
-        elif required:
-            raise ValueError(title)
-    result = []
-    for number, row in enumerate(rows, start=2):
-        if not any(v not in (None, '') for v in row):
-            continue
-        values = {}
-        for key, col in index.items():
-            value = row[col] if col < len(row) else None
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            values[key] = value
-        result.append((number, values))
-    return result
+    """[(row number, {key: value})] of the sheet's non-empty rows (see
+    court_base.sheet.read_rows: ValueError for an unreadable file or a
+    missing required column)"""
+    return read_sheet(data, COLUMNS)
 
 
 def _text(value):

@@ -18,6 +18,7 @@ import io
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.court_base import validators
+from trytond.modules.court_base.sheet import read_rows as read_sheet
 from trytond.modules.court_base.job import threshold
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, PYSONEncoder
@@ -94,41 +95,10 @@ def export_rows(mediators, id_numbers=True, mobiles=True):
 
 
 def read_rows(data):
-    """Return [(row number, {key: value})] of the sheet's non-empty rows.
-    Raise ValueError when the file is not a readable .xlsx or a required
-    column is missing."""
-    from openpyxl import load_workbook
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True,
-            data_only=True)
-    except Exception as exception:
-        raise ValueError('file') from exception
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    try:
-        headers = [str(h or '').strip().rstrip('*') for h in next(rows)]
-    except StopIteration:
-        raise ValueError('empty')
-    index = {}
-    for key, header, required in COLUMNS:
-        if header in headers:
-            index[key] = headers.index(header)
-        elif required:
-            raise ValueError(header)
-    result = []
-    for number, row in enumerate(rows, start=2):
-        if not any(v not in (None, '') for v in row):
-            continue
-        values = {}
-        for key, col in index.items():
-            value = row[col] if col < len(row) else None
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            if isinstance(value, dt.datetime):
-                value = value.date()
-            values[key] = value
-        result.append((number, values))
-    return result
+    """[(row number, {key: value})] of the sheet's non-empty rows (see
+    court_base.sheet.read_rows: ValueError for an unreadable file or a
+    missing required column)"""
+    return read_sheet(data, COLUMNS)
 
 
 def _date(value):
@@ -155,8 +125,11 @@ def check_rows(data, company):
     try:
         rows = read_rows(data)
     except ValueError as exception:
+        missing = exception.args[0] if exception.args else ''
+        if not missing:
+            return [], [gettext('court_base.msg_sheet_unreadable')]
         return [], [gettext('court_mediation.msg_import_file',
-                detail=str(exception.args[0] if exception.args else ''))]
+                detail=missing)]
     organisations = {o.name: o for o in Organisation.search([
                 ('company', '=', company.id)])}
     types = {t.name: t for t in DisputeType.search([])}

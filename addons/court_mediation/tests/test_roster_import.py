@@ -103,6 +103,14 @@ class RosterImportTestCase(unittest.TestCase):
             wizard.transition_import_()
         self.assertEqual(Mediator.search_count([]), 0)
         self.assertEqual(Party.search_count([]), parties_before)
+        # a file that is no sheet, and a sheet without a required column
+        self.assertEqual(self._wizard(company, b'not an excel file').check(),
+            ([], ['The file is not a readable Excel workbook (.xlsx).']))
+        values, errors = self._wizard(company,
+            _sheet([['张三']], headers=['姓名'])).check()
+        self.assertEqual(values, [])
+        self.assertEqual(len(errors), 1)
+        self.assertIn('居民身份证号码', errors[0])
 
     @with_transaction()
     def test_import(self):
