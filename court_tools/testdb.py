@@ -155,6 +155,33 @@ class RPC:
             self._call(f'wizard.{name}.delete', [session, context])
 
 
+def rpc_bytes(data):
+    "Bytes as Tryton's JSON-RPC sends them"
+    return {'__class__': 'bytes', 'base64': base64.b64encode(data).decode()}
+
+
+def rpc_file(value):
+    "The bytes of a Binary value read through JSON-RPC"
+    if isinstance(value, dict):
+        return base64.b64decode(value['base64'])
+    return value
+
+
+class Wizard:
+    "A wizard session driven as sao drives it, state after state"
+
+    def __init__(self, rpc, name, **context):
+        self.rpc = rpc
+        self.name = name
+        self.context = dict(rpc.context, **context)
+        self.session, self.start, _ = rpc._call(
+            f'wizard.{name}.create', [self.context])
+
+    def execute(self, state, data=None):
+        return self.rpc._call(f'wizard.{self.name}.execute',
+            [self.session, data or {}, state, self.context])
+
+
 class Server:
     def __init__(self, process, url, database):
         self.process = process

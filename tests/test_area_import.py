@@ -3,7 +3,6 @@ real users through JSON-RPC against a real trytond process: export → import
 changes nothing, edited rows change exactly those areas, bad rows are
 refused with their zh_CN messages and nothing is written, and only court
 administrators and filing officers import, for their courts."""
-import base64
 import io
 
 import pytest
@@ -29,31 +28,6 @@ def _error(call):
     return None
 
 
-def _bytes(data):
-    return {'__class__': 'bytes', 'base64': base64.b64encode(data).decode()}
-
-
-def _file(value):
-    if isinstance(value, dict):
-        return base64.b64decode(value['base64'])
-    return value
-
-
-class Wizard:
-    "A wizard session driven as sao drives it"
-
-    def __init__(self, rpc, name, **context):
-        self.rpc = rpc
-        self.name = name
-        self.context = dict(rpc.context, **context)
-        self.session, self.start, _ = rpc._call(
-            f'wizard.{name}.create', [self.context])
-
-    def execute(self, state, data=None):
-        return self.rpc._call(f'wizard.{self.name}.execute',
-            [self.session, data or {}, state, self.context])
-
-
 def _rows(data):
     import openpyxl
     sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
@@ -75,12 +49,12 @@ def _sheet(rows):
 
 
 def _start(data):
-    return {'file': _bytes(data), 'filename': 'areas.xlsx',
+    return {'file': testdb.rpc_bytes(data), 'filename': 'areas.xlsx',
         'township': None}
 
 
 def _preview(rpc, data):
-    wizard = Wizard(rpc, IMPORT)
+    wizard = testdb.Wizard(rpc, IMPORT)
     result = wizard.execute('preview', {'start': _start(data)})
     return wizard, result['view']['defaults']
 
@@ -140,10 +114,10 @@ def _export(rpc):
     ids = rpc.model(AREA, 'search', [('code', 'like', TOWNSHIP + '%')],
         0, None, None)
     assert len(ids) > 10
-    wizard = Wizard(rpc, EXPORT, active_model=AREA, active_id=ids[0],
+    wizard = testdb.Wizard(rpc, EXPORT, active_model=AREA, active_id=ids[0],
         active_ids=ids)
     result = wizard.execute('start')
-    return _file(result['view']['defaults']['file'])
+    return testdb.rpc_file(result['view']['defaults']['file'])
 
 
 def test_round_trip(sessions, admin):
@@ -158,12 +132,12 @@ def test_round_trip(sessions, admin):
     township, = [r for r in rows if r[0] == TOWNSHIP]
     assert township[1:] == ['西北隅街道', '乡镇', COURT, 0, '豫0302']
     # the wizard's "download current data" gives the same sheet
-    wizard = Wizard(filing, IMPORT)
+    wizard = testdb.Wizard(filing, IMPORT)
     township_id, = admin.model(AREA, 'search', [('code', '=', TOWNSHIP)],
         0, None, None)
     result = wizard.execute('download', {'start': {'file': None,
                 'township': township_id}})
-    assert _rows(_file(result['view']['values']['current'])) == rows
+    assert _rows(testdb.rpc_file(result['view']['values']['current'])) == rows
 
     preview = _import(filing, data)
     assert (preview['errors'], preview['updated'], preview['created']) == (
@@ -297,7 +271,7 @@ def test_other_court_refused(sessions, admin):
     # nor download them
     township_id, = admin.model(AREA, 'search', [('code', '=', TOWNSHIP)],
         0, None, None)
-    wizard = Wizard(rpc, IMPORT)
+    wizard = testdb.Wizard(rpc, IMPORT)
     error = _error(lambda: wizard.execute('download', {'start': {
                     'file': None, 'township': township_id}}))
     assert error is not None and '既不是本院也不是下级法院' in error.message

@@ -8,7 +8,6 @@ of ``active_ids`` are read under the user's rules when the wizard starts):
 whatever a wizard searches, reads or writes in its states ignores the
 record rules, the field access and the access rows unless the wizard asks
 for them.  Each test below failed before its fix (doc/reliability.md)."""
-import base64
 import io
 
 import pytest
@@ -41,31 +40,6 @@ def _denied(error):
     return error is not None and any(
         word in error.message for word in (
             *testdb.DENIED_WORDS, '没有运行向导程序'))
-
-
-def _bytes(data):
-    return {'__class__': 'bytes', 'base64': base64.b64encode(data).decode()}
-
-
-def _file(value):
-    if isinstance(value, dict):
-        return base64.b64decode(value['base64'])
-    return value
-
-
-class Wizard:
-    "A wizard session driven as sao drives it"
-
-    def __init__(self, rpc, name, **context):
-        self.rpc = rpc
-        self.name = name
-        self.context = dict(rpc.context, **context)
-        self.session, self.start, _ = rpc._call(
-            f'wizard.{name}.create', [self.context])
-
-    def execute(self, state, data=None):
-        return self.rpc._call(f'wizard.{self.name}.execute',
-            [self.session, data or {}, state, self.context])
 
 
 @pytest.fixture(scope='module')
@@ -109,7 +83,7 @@ def test_lookup_lists_only_what_the_user_sees(sessions, petitioner, role,
     "The lookup by ID number lists only the petitions the user may open"
     party, number, petitions = petitioner
     rpc = sessions(role, court)
-    wizard = Wizard(rpc, 'court.petition.lookup')
+    wizard = testdb.Wizard(rpc, 'court.petition.lookup')
     result = wizard.execute('result', {'start': {'id_number': number,
                 'case_number': None}})
     found = result['view']['defaults']
@@ -145,7 +119,7 @@ def test_lookup_by_case_number_other_court(sessions, admin, courts):
                     ('original_enforcement_number', '=', number)]],
             0, None, None))
     rpc = sessions('petition', OTHER)
-    wizard = Wizard(rpc, 'court.petition.lookup')
+    wizard = testdb.Wizard(rpc, 'court.petition.lookup')
     result = wizard.execute('result', {'start': {'id_number': None,
                 'case_number': number}})
     assert not set(result['view']['defaults']['petitions']) & theirs
@@ -154,12 +128,12 @@ def test_lookup_by_case_number_other_court(sessions, admin, courts):
 # b. the ranking export (考核排名 Excel)
 
 def _ranking(rpc, superior, scheme, level='basic'):
-    wizard = Wizard(rpc, 'court.scoring.ranking.export', company=superior)
+    wizard = testdb.Wizard(rpc, 'court.scoring.ranking.export', company=superior)
     result = wizard.execute('export', {'start': {
                 'superior': superior, 'level': level, 'scheme': scheme,
                 'period_kind': 'year', 'year': YEAR, 'period_number': 1}})
     import openpyxl
-    book = openpyxl.load_workbook(io.BytesIO(_file(
+    book = openpyxl.load_workbook(io.BytesIO(testdb.rpc_file(
                 result['view']['defaults']['file'])))
     return [row[1] for row in book['排名'].iter_rows(min_row=2,
             values_only=True)]
@@ -216,7 +190,7 @@ def _area_count(admin):
 
 
 def _import_areas(rpc, county, court):
-    wizard = Wizard(rpc, 'court.grid.area.import', company=court)
+    wizard = testdb.Wizard(rpc, 'court.grid.area.import', company=court)
     return wizard.execute('import_', {'start': {
                 'county_code': county, 'court': court}})
 
@@ -281,12 +255,12 @@ def _roster_sheet(number):
 def test_roster_import_other_court(sessions, admin, courts, field):
     "A roster administrator cannot import mediators into another court"
     rpc = sessions('roster', COURT)
-    values = {'file': _bytes(_roster_sheet('11010519491231002X')),
+    values = {'file': testdb.rpc_bytes(_roster_sheet('11010519491231002X')),
         'filename': 'roster.xlsx', 'company': courts['court'],
         'appoint': None}
     values[field] = courts['other']
     before = admin.model(MEDIATOR, 'search_count', [])
-    wizard = Wizard(rpc, 'court.mediator.import')
+    wizard = testdb.Wizard(rpc, 'court.mediator.import')
     error = _error(lambda: wizard.execute('preview', {'start': values}))
     assert error is not None and '不能为“洛阳市西工区人民法院”导入调解员' in \
         error.message, error
@@ -315,8 +289,8 @@ def test_value_import_other_court(sessions, admin, courts):
         ['court_code'])
     rpc = sessions('scoring', COURT)
     before = admin.model(VALUE, 'search_count', [])
-    wizard = Wizard(rpc, 'court.scoring.value.import')
-    start = {'file': _bytes(_value_sheet(other['court_code'])),
+    wizard = testdb.Wizard(rpc, 'court.scoring.value.import')
+    start = {'file': testdb.rpc_bytes(_value_sheet(other['court_code'])),
         'filename': 'values.xlsx', 'document': None, 'document_name': None}
     result = wizard.execute('preview', {'start': start})
     preview = result['view']['defaults']
@@ -328,9 +302,9 @@ def test_value_import_other_court(sessions, admin, courts):
     # the same row for its own court is accepted by the check
     own, = admin.model('company.company', 'read', [courts['court']],
         ['court_code'])
-    wizard = Wizard(rpc, 'court.scoring.value.import')
+    wizard = testdb.Wizard(rpc, 'court.scoring.value.import')
     result = wizard.execute('preview', {'start': dict(start,
-                file=_bytes(_value_sheet(own['court_code'])))})
+                file=testdb.rpc_bytes(_value_sheet(own['court_code'])))})
     assert '既不是本院' not in (result['view']['defaults']['errors'] or '')
 
 
@@ -341,7 +315,7 @@ def test_value_correction_other_court(sessions, admin, courts):
     assert value
     before, = admin.model(VALUE, 'read', value, ['value'])
     rpc = sessions('scoring', OTHER)
-    error = _error(lambda: Wizard(rpc, 'court.scoring.value.correct',
+    error = _error(lambda: testdb.Wizard(rpc, 'court.scoring.value.correct',
             active_model=VALUE, active_id=value[0], active_ids=value))
     assert _denied(error), error
     after, = admin.model(VALUE, 'read', value, ['value'])
@@ -375,7 +349,7 @@ def test_reassign_filing_officers_only(sessions, admin, open_case, role):
     other, = [m for m in admin.model(MEDIATOR, 'search', [
                 ('state', '=', 'active'),
                 ('id', '!=', open_case['mediator'])], 0, 1, None)]
-    wizard = Wizard(rpc, 'court.mediation.case.reassign',
+    wizard = testdb.Wizard(rpc, 'court.mediation.case.reassign',
         active_model=CASE, active_id=open_case['id'],
         active_ids=[open_case['id']])
     error = _error(lambda: wizard.execute('reassign', {'start': {
@@ -390,7 +364,7 @@ def test_reassign_filing_officers_only(sessions, admin, open_case, role):
 def test_reassign_other_court_case(sessions, admin, open_case):
     "A filing officer of another court cannot reassign (nor open) the case"
     rpc = sessions('filing', OTHER)
-    error = _error(lambda: Wizard(rpc, 'court.mediation.case.reassign',
+    error = _error(lambda: testdb.Wizard(rpc, 'court.mediation.case.reassign',
             active_model=CASE, active_id=open_case['id'],
             active_ids=[open_case['id']]))
     assert _denied(error), error
@@ -412,10 +386,10 @@ def test_wizard_groups_not_lifted_by_action_id(sessions, admin, courts,
     action_id = 10 ** 9 if action == 'bogus' else other
     clerk = sessions('clerk', COURT)
     before = admin.model(EVALUATION, 'search_count', [])
-    error = _error(lambda: Wizard(clerk, 'court.scoring.evaluate',
+    error = _error(lambda: testdb.Wizard(clerk, 'court.scoring.evaluate',
             action_id=action_id, company=courts['court']))
     assert _denied(error), error
     assert admin.model(EVALUATION, 'search_count', []) == before
     # the scoring administrator still starts it, with or without the id
-    Wizard(sessions('scoring', COURT), 'court.scoring.evaluate',
+    testdb.Wizard(sessions('scoring', COURT), 'court.scoring.evaluate',
         action_id=action_id, company=courts['court'])
