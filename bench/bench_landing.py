@@ -55,6 +55,9 @@ def main(argv=None):
         help="10^5 cases, 10^4 mediators, 2*10^4 petitions")
     parser.add_argument('--fields', action='store_true',
         help="for a list over the target, time the read of each field")
+    parser.add_argument('--explain', action='store_true',
+        help="for a list over the target, EXPLAIN ANALYZE its slowest "
+        "query")
     args = parser.parse_args(argv)
     args.year = dt.date.today().year - 1
     if args.quick:
@@ -83,24 +86,56 @@ def run(args):
         f"mediators, {len(courts)} courts in "
         f"{time.perf_counter() - start:.0f} s", flush=True)
 
-    missed = []
+    missed, lists = [], []
     with gunicorn(database, args.workers) as server:
+        floor = rpc_floor(server, LOGINS[0], args.repeat)
+        med, p95 = stats(floor)
+        print(f"JSON-RPC floor (read of one field of one record, 2 clients) "
+            f"median {med * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms",
+            flush=True)
         for login in LOGINS:
-            for label, samples in landing_pages(server, login, args.repeat,
-                    args.fields):
+            for label, samples, call in landing_pages(server, login,
+                    args.repeat, args.fields):
                 if samples is None:
                     print(f"{login:16} {label}", flush=True)
                     continue
                 med, p95 = stats(samples)
                 met = med <= TARGET_P50 and p95 <= TARGET_P95
+                lists.append((login, label, call, med))
                 if not met:
                     missed.append(f"{login} {label}")
                 print(f"{login:16} {label:60} median {med * 1000:7.1f} ms  "
                     f"p95 {p95 * 1000:7.1f} ms  "
                     f"{'target met' if met else 'TARGET MISSED'}",
                     flush=True)
+        floor = rpc_floor(server, LOGINS[0], args.repeat)
+        med, p95 = stats(floor)
+        print(f"JSON-RPC floor, again after the lists "
+            f"median {med * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms",
+            flush=True)
     print(f"{len(missed)} list(s) over the target"
         + (': ' + '; '.join(missed) if missed else ''), flush=True)
+    in_process(database, lists, args.repeat, args.explain)
+
+
+def rpc_floor(server, login, repeat):
+    """Samples of the cheapest useful call, by two clients of login at
+    once as the lists below: the read of one field of the user's court
+    (no search, one record): the fixed cost of a JSON-RPC
+    request on this machine at this moment, what every list pays twice
+    (its search and its read)"""
+    clients = [server.rpc(login), server.rpc(login)]
+    court = clients[0].context['company']
+
+    def read(client):
+        start = time.perf_counter()
+        client._call('model.company.company.read', [[court], ['rec_name'],
+                client.context])
+        return time.perf_counter() - start
+    for client in clients:
+        read(client)
+    with concurrent.futures.ThreadPoolExecutor(len(clients)) as pool:
+        return list(pool.map(read, clients * repeat * 2))
 
 
 def landing_pages(server, login, repeat, fields_of_slow=False):
@@ -117,11 +152,11 @@ def landing_pages(server, login, repeat, fields_of_slow=False):
         action = rpc('model.ir.action.get_action_value', action_id)
         name = action['name']
         if action['type'] != 'ir.action.act_window':
-            yield f"{name} ({action['type']}: not a list)", None
+            yield f"{name} ({action['type']}: not a list)", None, None
             continue
         views = action['views']
         if not views or views[0][1] != 'tree' or action.get('res_id'):
-            yield f"{name} (opens a form)", None
+            yield f"{name} (opens a form)", None, None
             continue
         decoder = PYSONDecoder(dict(rpc.context, active_id=None,
                 active_ids=[]))
@@ -159,7 +194,8 @@ def landing_pages(server, login, repeat, fields_of_slow=False):
             samples = list(pool.map(open_list, clients * repeat))
         search = statistics.median(s[1] for s in samples)
         yield (f"{name}{tab} ({model}, {samples[0][2]} rows, search "
-            f"{search * 1000:.0f} ms)", [s[0] for s in samples])
+            f"{search * 1000:.0f} ms)", [s[0] for s in samples],
+            (model, domain, limit, order, fields, context))
         if fields_of_slow and statistics.median(
                 s[0] for s in samples) > TARGET_P50:
             # where the time goes: each field of the list read alone
@@ -174,7 +210,93 @@ def landing_pages(server, login, repeat, fields_of_slow=False):
                     rpc._call(f'model.{model}.read', [ids, names, context])
                     times.append(time.perf_counter() - start)
                 yield (f"  read of {field} alone: {min(times) * 1000:.1f} ms",
-                    None)
+                    None, None)
+
+
+
+def in_process(database, lists, repeat, explain):
+    """Where the time of each list goes, without HTTP: the search and the
+    read run in this process as trytond's dispatcher runs them (the same
+    user, context, conversion and access checks), each query timed: CPU
+    time of the Python side, wall time in PostgreSQL, number of queries;
+    with explain, the slowest query of a list over the target under
+    EXPLAIN ANALYZE"""
+    import os
+
+    from psycopg import ClientCursor
+    from trytond import config
+    from trytond.backend.postgresql import database as pg
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    config.update_etc(database.env['TRYTOND_CONFIG'])
+    config.set('database', 'uri', os.environ['TRYTOND_DATABASE_URI'])
+    Pool(database.name).init()
+    queries = []
+    execute = pg.LoggingCursor.execute
+
+    def timed_execute(self, query, params=None, **kwargs):
+        start = time.perf_counter()
+        try:
+            return execute(self, query, params, **kwargs)
+        finally:
+            queries.append((time.perf_counter() - start, self.connection,
+                    query, params))
+    pg.LoggingCursor.execute = timed_execute
+    print("in process (no HTTP): CPU of trytond, time in PostgreSQL, "
+        "queries; medians of the search + read", flush=True)
+    try:
+        for login, label, (model, domain, limit, order, fields, context), \
+                rpc_median in lists:
+            with Transaction().start(database.name, 0, readonly=True):
+                User = Pool().get('res.user')
+                user, = User.search([('login', '=', login)])
+                user = user.id
+            cpu, sql, counts, slowest = [], [], [], None
+            for _ in range(max(3, repeat // 2)):
+                del queries[:]
+                cpu_start = time.process_time()
+                with Transaction().start(database.name, user,
+                        readonly=True) as transaction:
+                    Model = Pool().get(model)
+                    ids = None
+                    for method, args in [
+                            ('search', [domain, 0, limit, order, context]),
+                            ('read', [None, fields, context])]:
+                        if method == 'read':
+                            args[0] = ids
+                        rpc = Model.__rpc__[method]
+                        c_args, c_kwargs, transaction.context, _ = (
+                            rpc.convert(Model, *args))
+                        meth = rpc.decorate(getattr(Model, method))
+                        result = rpc.result(meth(*c_args, **c_kwargs))
+                        if method == 'search':
+                            ids = result
+                    cpu.append(time.process_time() - cpu_start)
+                    sql.append(sum(q[0] for q in queries))
+                    counts.append(len(queries))
+                    query = max(queries, key=lambda q: q[0])
+                    if explain and (slowest is None
+                            or query[0] > slowest[0]):
+                        slowest = (query[0], ClientCursor(
+                                query[1]).mogrify(query[2], query[3]))
+            sql_median = statistics.median(sql)
+            print(f"{login:16} {label:60} CPU {statistics.median(cpu) * 1000:6.1f}"
+                f" ms  PostgreSQL {sql_median * 1000:6.1f} ms in "
+                f"{statistics.median(counts):.0f} queries  (via HTTP "
+                f"{rpc_median * 1000:.0f} ms)", flush=True)
+            if explain and slowest and rpc_median > TARGET_P50:
+                with Transaction().start(database.name, user,
+                        readonly=True) as transaction:
+                    cursor = transaction.connection.cursor()
+                    cursor.execute('EXPLAIN ANALYZE ' + slowest[1])
+                    plan = [r[0] for r in cursor.fetchall()]
+                print(f"    slowest query {slowest[0] * 1000:.1f} ms: "
+                    f"{slowest[1][:300]}", flush=True)
+                for line in plan[:25]:
+                    print('    | ' + line, flush=True)
+    finally:
+        pg.LoggingCursor.execute = execute
 
 
 if __name__ == '__main__':

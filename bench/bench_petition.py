@@ -85,6 +85,9 @@ def main(argv=None):
     parser.add_argument('--registrations', type=int, default=40)
     parser.add_argument('--quick', action='store_true',
         help="2*10^4 petitions, 10^4 petitioners")
+    parser.add_argument('--profile', type=int, default=0, metavar='N',
+        help="profile the figures of one court-year, print the N "
+        "costliest calls")
     args = parser.parse_args(argv)
     if args.quick:
         args.petitions, args.persons = 20_000, 10_000
@@ -262,6 +265,13 @@ def run(args):
             cursor.fetchall()
         report(f"figures {'/'.join(codes)}, one court-year",
             timed(figures, args.repeat), timed(figures_raw, args.repeat))
+        if args.profile:
+            import cProfile
+            import pstats
+            profile = cProfile.Profile()
+            profile.runcall(figures)
+            pstats.Stats(profile).sort_stats('cumulative').print_stats(
+                args.profile)
 
     # 2. registering through JSON-RPC
     with database.server() as server:

@@ -106,7 +106,7 @@ class Company(metaclass=PoolMeta):
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.select(table.id, table.superior))
         children, known = {}, set()
-        for id_, superior in cursor:
+        for id_, superior in cursor.fetchall():
             children.setdefault(superior, []).append(id_)
             known.add(id_)
         result = {}

@@ -95,7 +95,7 @@ class Indicator(Model):
         if keys_of:
             cursor = Transaction().connection.cursor()
             cursor.execute(*query(sorted(keys_of)))
-            for row in cursor:
+            for row in cursor.fetchall():
                 for key in keys_of[row[0]]:
                     rows[key].append(row)
         return rows

@@ -442,7 +442,7 @@ class Case(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                     where=reduce_ids(line.case, sub_ids)
                     & line.role.in_([roles[n] for n in names]),
                     order_by=[line.case, line.id]))
-            for case_id, role, name in cursor:
+            for case_id, role, name in cursor.fetchall():
                 for field, field_role in roles.items():
                     if field_role == role and field in found:
                         found[field][case_id].append(name)

@@ -30,6 +30,8 @@ REMOTE_MODES = ['video', 'audio']
 DAYS_PER_MONTH = Decimal('365.25') / 12  # 30.4375
 # transaction → (key, B2 of that key): see Indicator._mediation_b2
 _B2_MEMO = weakref.WeakKeyDictionary()
+# transaction → (key, signatures): see Indicator._mediation_signatures
+_SIGNATURE_MEMO = weakref.WeakKeyDictionary()
 
 
 def _id(value):
@@ -176,7 +178,7 @@ class Indicator(metaclass=PoolMeta):
     def _batched(cls):
         return super()._batched() | {'B1', 'B2', 'B2_under', 'B3', 'B4',
             'B5N', 'B6', 'B7', 'B8', 'B9', 'B10', 'B11', 'B12', 'B16M',
-            'B18'}
+            'B18', 'E1', 'E2', 'E3', 'E4'}
 
     @classmethod
     def _mediation_count(cls, code, court_ids, start, end, population,
@@ -475,7 +477,7 @@ class Indicator(metaclass=PoolMeta):
                     & (change.date <= end),
                     order_by=[change.mediator, change.date, change.id]))
             changes = defaultdict(list)
-            for mediator_id, date, state in cursor:
+            for mediator_id, date, state in cursor.fetchall():
                 changes[mediator_id].append((_to_date(date), state))
             for mediator_id in mediator_ids:
                 active[mediator_id] = _merge(
@@ -669,35 +671,64 @@ class IntegrityIndicator(metaclass=PoolMeta):
     @classmethod
     def _mediation_signatures(cls, court_ids):
         """{case id: (signature, accepted date, state, performance)} of the
-        registered cases of the courts; the signature is the dispute type
-        with the sets of applicant and respondent parties (None when a
-        side is missing). Read as tuples, matched in Python."""
+        registered cases of the courts ({key: that} for a batch); the
+        signature is the dispute type with the sets of applicant and
+        respondent parties (None when a side is missing). Read as tuples
+        for every court of a batch at once, matched in Python;
+        remembered for the transaction until it writes (E1 and E2 of one
+        scope read them once)."""
+        transaction = Transaction()
+        groups = cls._batch_groups(court_ids)
+        key = ('signatures', transaction.counter,
+            tuple(sorted((k, tuple(sorted(v or [])))
+                    for k, v in groups.items())))
+        memo = _SIGNATURE_MEMO.get(transaction)
+        if memo is not None and memo[0] == key:
+            return cls._batch_answer(court_ids, memo[1])
         pool = Pool()
-        case = pool.get(CASE_MODEL).__table__()
-        line = pool.get('court.mediation.case.party').__table__()
-        cursor = Transaction().connection.cursor()
-        where = (case.company.in_(list(court_ids))
-            & ~case.state.in_(EXCLUDED_STATES)
-            & (case.accepted_date != Null))
-        cursor.execute(*case.join(line, condition=line.case == case.id
-                ).select(case.id, line.role, line.party, where=where
-                & line.role.in_(['applicant', 'respondent'])))
-        sides = defaultdict(lambda: {'applicant': set(), 'respondent': set()})
-        for case_id, role, party in cursor:
-            sides[case_id][role].add(party)
-        cursor.execute(*case.select(case.id, case.dispute_type,
+        Case = pool.get(CASE_MODEL)
+        Line = pool.get('court.mediation.case.party')
+
+        def where_of(case, all_ids):
+            return (case.company.in_(all_ids)
+                & ~case.state.in_(EXCLUDED_STATES)
+                & (case.accepted_date != Null))
+
+        def party_query(all_ids):
+            case, line = Case.__table__(), Line.__table__()
+            return case.join(line, condition=line.case == case.id).select(
+                case.company, case.id, line.role, line.party,
+                where=where_of(case, all_ids)
+                & line.role.in_(['applicant', 'respondent']))
+
+        def case_query(all_ids):
+            case = Case.__table__()
+            return case.select(case.company, case.id, case.dispute_type,
                 case.accepted_date, case.state, case.performance,
-                where=where, order_by=[case.accepted_date, case.id]))
-        result = {}
-        for case_id, type_, accepted, state, performance in cursor:
-            side = sides.get(case_id)
-            signature = None
-            if side and side['applicant'] and side['respondent']:
-                signature = (type_, frozenset(side['applicant']),
-                    frozenset(side['respondent']))
-            result[case_id] = (signature, _day(accepted), state,
-                performance)
-        return result
+                where=where_of(case, all_ids),
+                order_by=[case.accepted_date, case.id])
+        sides = defaultdict(lambda: {'applicant': set(), 'respondent': set()})
+        # a case's rows are the same in every group holding its court
+        for rows in cls._batch_rows(groups, party_query).values():
+            for _, case_id, role, party in rows:
+                sides[case_id][role].add(party)
+        signatures = {}
+        results = {}
+        for group, rows in cls._batch_rows(groups, case_query).items():
+            result = results[group] = {}
+            for _, case_id, type_, accepted, state, performance in rows:
+                found = signatures.get(case_id)
+                if found is None:
+                    side = sides.get(case_id)
+                    signature = None
+                    if side and side['applicant'] and side['respondent']:
+                        signature = (type_, frozenset(side['applicant']),
+                            frozenset(side['respondent']))
+                    found = signatures[case_id] = (signature,
+                        _day(accepted), state, performance)
+                result[case_id] = found
+        _SIGNATURE_MEMO[transaction] = (key, results)
+        return cls._batch_answer(court_ids, results)
 
     @classmethod
     def _integrity_result(cls, code, ids):
@@ -706,49 +737,61 @@ class IntegrityIndicator(metaclass=PoolMeta):
             unit='count', model=CASE_MODEL, record_ids=ids)
 
     @classmethod
+    def _integrity_batch(cls, code, court_ids, find):
+        """{key: IndicatorResult} (one for a list of ids) of code: the
+        findings find(cases) of each group's signatures"""
+        groups = cls._batch_groups(court_ids)
+        cases = cls._mediation_signatures(
+            {k: v for k, v in groups.items() if v})
+        return cls._batch_answer(court_ids, {
+                key: cls._integrity_result(code,
+                    find(cases[key]) if ids else [])
+                for key, ids in groups.items()})
+
+    @classmethod
     def mediation_e1_reregistered(cls, court_ids, start, end, **filters):
         """E1: cases accepted in [start, end] whose parties and dispute
         were already settled (succeeded) and performed voluntarily in an
         earlier case of the courts"""
-        if not court_ids:
-            return cls._integrity_result('E1', [])
-        cases = cls._mediation_signatures(court_ids)
-        settled = {}
-        for case_id, (signature, accepted, state, performance) in sorted(
-                cases.items(), key=lambda i: (i[1][1], i[0])):
-            if (signature is not None and state == 'succeeded'
-                    and performance == 'voluntary'):
-                settled.setdefault(signature, (accepted, case_id))
-        findings = []
-        for case_id, (signature, accepted, _, _) in cases.items():
-            if not (start <= accepted <= end) or signature not in settled:
-                continue
-            first_date, first_id = settled[signature]
-            if (first_date, first_id) < (accepted, case_id):
-                findings.append(case_id)
-        return cls._integrity_result('E1', findings)
+        def find(cases):
+            settled = {}
+            for case_id, (signature, accepted, state, performance) in sorted(
+                    cases.items(), key=lambda i: (i[1][1], i[0])):
+                if (signature is not None and state == 'succeeded'
+                        and performance == 'voluntary'):
+                    settled.setdefault(signature, (accepted, case_id))
+            findings = []
+            for case_id, (signature, accepted, _, _) in cases.items():
+                if (not (start <= accepted <= end)
+                        or signature not in settled):
+                    continue
+                first_date, first_id = settled[signature]
+                if (first_date, first_id) < (accepted, case_id):
+                    findings.append(case_id)
+            return findings
+        return cls._integrity_batch('E1', court_ids, find)
 
     @classmethod
     def mediation_e2_duplicates(cls, court_ids, start, end, **filters):
         """E2: cases accepted in [start, end] with the same parties and
         dispute as another case accepted up to N days before (N =
         _integrity_duplicate_days, inclusive); the later one is counted"""
-        if not court_ids:
-            return cls._integrity_result('E2', [])
-        cases = cls._mediation_signatures(court_ids)
         window = dt.timedelta(days=cls._integrity_duplicate_days)
-        last = {}
-        findings = []
-        for case_id, (signature, accepted, _, _) in sorted(
-                cases.items(), key=lambda i: (i[1][1], i[0])):
-            if signature is None:
-                continue
-            previous = last.get(signature)
-            if (previous is not None and accepted - previous <= window
-                    and start <= accepted <= end):
-                findings.append(case_id)
-            last[signature] = accepted
-        return cls._integrity_result('E2', findings)
+
+        def find(cases):
+            last = {}
+            findings = []
+            for case_id, (signature, accepted, _, _) in sorted(
+                    cases.items(), key=lambda i: (i[1][1], i[0])):
+                if signature is None:
+                    continue
+                previous = last.get(signature)
+                if (previous is not None and accepted - previous <= window
+                        and start <= accepted <= end):
+                    findings.append(case_id)
+                last[signature] = accepted
+            return findings
+        return cls._integrity_batch('E2', court_ids, find)
 
     @classmethod
     def mediation_e3_hollow_successes(cls, court_ids, start, end,
@@ -756,42 +799,45 @@ class IntegrityIndicator(metaclass=PoolMeta):
         """E3: cases concluded as succeeded in [start, end] with no session
         at all, or whose sessions record no time (every duration empty: a
         recorded duration is 1 to 1440 minutes)"""
-        if not court_ids:
-            return cls._integrity_result('E3', [])
         pool = Pool()
-        case = pool.get(CASE_MODEL).__table__()
-        session = pool.get('court.mediation.session').__table__()
-        worked = Exists(session.select(session.id,
-                where=(session.case == case.id) & (session.duration > 0)))
-        where = (cls._mediation_case_where(case, court_ids, **filters)
-            & (case.state == 'succeeded')
-            & (case.concluded_date >= start) & (case.concluded_date <= end)
-            & ~worked)
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*case.select(case.id, where=where))
-        return cls._integrity_result('E3', [r[0] for r in cursor])
+        Case = pool.get(CASE_MODEL)
+        Session = pool.get('court.mediation.session')
+
+        def query(all_ids):
+            case, session = Case.__table__(), Session.__table__()
+            worked = Exists(session.select(session.id,
+                    where=(session.case == case.id)
+                    & (session.duration > 0)))
+            return case.select(case.company, case.id,
+                where=cls._mediation_case_where(case, all_ids, **filters)
+                & (case.state == 'succeeded')
+                & (case.concluded_date >= start)
+                & (case.concluded_date <= end) & ~worked)
+        return cls._batch_answer(court_ids, {
+                key: cls._integrity_result('E3', [r[1] for r in rows])
+                for key, rows in cls._batch_rows(court_ids, query).items()})
 
     @classmethod
     def mediation_e4_backdated(cls, court_ids, start, end, **filters):
         """E4: cases entered (created) in [start, end] whose date received
         is more than N days (_integrity_backdate_days) before the day they
         were entered"""
-        if not court_ids:
-            return cls._integrity_result('E4', [])
-        case = Pool().get(CASE_MODEL).__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*case.select(case.id, case.received_date,
+        Case = Pool().get(CASE_MODEL)
+
+        def query(all_ids):
+            case = Case.__table__()
+            return case.select(case.company, case.id, case.received_date,
                 case.create_date,
-                where=cls._mediation_case_where(case, court_ids, **filters)
+                where=cls._mediation_case_where(case, all_ids, **filters)
                 & (case.received_date != Null)
                 & (case.create_date >= dt.datetime.combine(
                         start, dt.time()))
                 & (case.create_date < dt.datetime.combine(
-                        end + dt.timedelta(days=1), dt.time()))))
+                        end + dt.timedelta(days=1), dt.time())))
         limit = dt.timedelta(days=cls._integrity_backdate_days)
-        findings = []
-        for case_id, received, created in cursor:
-            created = _day(created)
-            if created - _day(received) > limit:
-                findings.append(case_id)
-        return cls._integrity_result('E4', findings)
+        results = {}
+        for key, rows in cls._batch_rows(court_ids, query).items():
+            results[key] = cls._integrity_result('E4', [
+                    case_id for _, case_id, received, created in rows
+                    if _day(created) - _day(received) > limit])
+        return cls._batch_answer(court_ids, results)

@@ -616,7 +616,7 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                     line.petition, party.name,
                     where=line.petition.in_(list(sub_ids)),
                     order_by=[line.petition, line.id]))
-            for petition_id, party_name in cursor:
+            for petition_id, party_name in cursor.fetchall():
                 found[petition_id].append(party_name)
         return {i: '、'.join(found[i]) or None for i in ids}
 
@@ -789,7 +789,7 @@ class Petition(CourtMixin, RegisteredMixin, Workflow, ModelSQL, ModelView):
                 where=where,
                 order_by=[table.received_date.asc, table.id.asc]))
         seen, ids = set(), []
-        for petition_id, _ in cursor:
+        for petition_id, _ in cursor.fetchall():
             if petition_id not in seen:
                 seen.add(petition_id)
                 ids.append(petition_id)

@@ -96,7 +96,7 @@ class Shortfall(ModelSQL, ModelView):
             cursor.execute(*table.select(
                     *(Column(table, c) for c in columns),
                     where=reduce_ids(table.evaluation, list(sub_ids))))
-            for row in cursor:
+            for row in cursor.fetchall():
                 record = dict(zip(columns, row))
                 for name in ('max_points', 'points'):
                     if name in record:

@@ -792,3 +792,15 @@ class IntegrityFiguresTestCase(unittest.TestCase):
         self.assertEqual(found('E4', *year),
             {n for n, p in plan.items() if p[0] == A} - {'e10'})
         self.assertEqual(found('E4'), set())
+        # every court at once (the batch of an evaluation) finds what each
+        # court finds alone
+        self.assertTrue({'E1', 'E2', 'E3', 'E4'} <= Indicator._batched())
+        for code in ['E1', 'E2', 'E3', 'E4']:
+            for start, end in [(START, END), year]:
+                many = Indicator.compute_many(code, [A.id, B.id], start, end)
+                for court in [A, B]:
+                    self.assertEqual(many[court.id], Indicator.compute(
+                            code, [court.id], start, end), (code, court))
+        self.assertEqual({names[i] for i in Indicator.compute_many(
+                        'E1', [A.id, B.id], START, END)[A.id].record_ids},
+            {'e2', 'e3'})
