@@ -84,11 +84,15 @@ FROM generate_series(1, %(mediators)s) i;
 INSERT INTO court_mediator (company, party, state, join_date, create_date)
 SELECT %(intermediate)s, p.id, 'active', DATE '%(year)s-01-01' - 400, now()
 FROM party_party p WHERE p.code LIKE 'BM%%';
+-- statistics of the tables just filled: without them (autovacuum late on
+-- a busy machine) the planner took a nested loop over 10^5 x 10^5 rows
+ANALYZE party_party;
+ANALYZE court_mediator;
 INSERT INTO court_mediator_state_change (mediator, date, from_state,
     to_state, create_date)
 SELECT m.id, m.join_date, 'candidate', 'active', now()
-FROM court_mediator m WHERE m.party IN (
-    SELECT id FROM party_party WHERE code LIKE 'BM%%');
+FROM court_mediator m JOIN party_party p ON p.id = m.party
+WHERE p.code LIKE 'BM%%';
 """
 
 
@@ -156,6 +160,7 @@ FROM generate_series(1, %(cases)s) i""", {
             'nmediators': len(mediators), 'cases': args.cases,
             'station_court': ids['station_court'],
             'creator': ids['admin_user']})
+    cursor.execute("ANALYZE court_mediation_case")
     cursor.execute("""
 INSERT INTO court_mediation_session (case, date, mode, duration,
     create_date)

@@ -6,8 +6,9 @@
 Starts a throwaway PostgreSQL cluster (unless TRYTOND_DATABASE_URI names
 one), builds the demo database (court_scoring included), and generates the
 province's courts, mediators and a year of mediation cases with the
-generator of bench/bench_mediation.py; every court gets last year's reported
-values.  Measured, each as median and p95 over repeats, with a baseline in
+generator of bench/bench_mediation.py, and the petitions of
+bench/bench_petition.py spread over every court; every court gets last
+year's reported values.  Measured, each as median and p95 over repeats, with a baseline in
 the same run:
 
 1. one court-year evaluation under the B–D targets scheme (computing the
@@ -31,6 +32,7 @@ import tracemalloc
 
 from . import demo_on_postgresql, memory, on_postgresql
 from .bench_mediation import demo_ids, generate, report, timed
+from .bench_petition import generate_petitions
 
 BASELINE_SQL = """
 SELECT c.company,
@@ -145,6 +147,8 @@ def main(argv=None):
     parser.add_argument('--cases', type=int, default=1_000_000)
     parser.add_argument('--mediators', type=int, default=100_000)
     parser.add_argument('--courts', type=int, default=196)
+    parser.add_argument('--petitions', type=int, default=100_000)
+    parser.add_argument('--persons', type=int, default=50_000)
     parser.add_argument('--repeat', type=int, default=5)
     parser.add_argument('--profile', type=int, default=0, metavar='N',
         help="profile one province evaluation, print the N costliest calls")
@@ -154,6 +158,7 @@ def main(argv=None):
     args.year = dt.date.today().year - 1
     if args.quick:
         args.cases, args.mediators, args.repeat = 100_000, 10_000, 3
+        args.petitions, args.persons = 20_000, 10_000
     return on_postgresql(run, args)
 
 
@@ -165,7 +170,9 @@ def run(args):
 
     ids = demo_ids(cursor)
     start = time.perf_counter()
-    generate(cursor, args, ids)
+    courts = generate(cursor, args, ids)
+    # the petitions of bench_petition, spread over every court
+    generate_petitions(cursor, courts, args.petitions, args.persons)
     # the reported values of last year for every basic court, as the demo
     # holds them for the demo courts
     cursor.execute("""
@@ -187,10 +194,13 @@ WHERE c.court_level = 'basic' AND k.source IN ('reported', 'mixed')
     conn.commit()
     cursor.execute("SELECT count(*) FROM court_mediation_case")
     n_cases = cursor.fetchone()[0]
+    cursor.execute("SELECT count(*) FROM court_petition")
+    n_petitions = cursor.fetchone()[0]
     cursor.execute("SELECT id FROM company_company WHERE court_level = "
         "'basic' ORDER BY id")
     basic = [r[0] for r in cursor.fetchall()]
-    print(f"generated {n_cases} cases, {len(basic)} basic courts in "
+    print(f"generated {n_cases} cases, {n_petitions} petitions, "
+        f"{len(basic)} basic courts in "
         f"{time.perf_counter() - start:.0f} s", flush=True)
 
     from trytond import config
@@ -279,7 +289,7 @@ WHERE c.court_level = 'basic' AND k.source IN ('reported', 'mixed')
             measured = timed(evaluate, args.repeat)
             report(f"evaluation, {label}", measured,
                 timed(full, args.repeat))
-            report(f"  (against the case counts and reported values only)",
+            report("  (against the case counts and reported values only)",
                 measured, timed(partial, args.repeat))
             if args.profile and len(scope) > 1:
                 import cProfile

@@ -5,10 +5,9 @@ behind it are those a leader acts on (the townships without a point, the
 points without a judge...).  Filters: ``area`` (a grid area id: the area
 and everything below it), ``point`` (a station id), ``judge`` (a user id).
 Choices: doc/court_grid.md."""
-from decimal import Decimal
 
 from sql import Literal
-from sql.aggregate import Count, Sum
+from sql.aggregate import Sum
 from sql.conditionals import Coalesce
 
 from trytond.modules.court_base.indicator import IndicatorResult, ratio
@@ -26,6 +25,10 @@ def _id(value):
 
 class Indicator(metaclass=PoolMeta):
     __name__ = 'court.indicator'
+
+    @classmethod
+    def _batched(cls):
+        return super()._batched() | {'B17'}
 
     @classmethod
     def _providers(cls):
@@ -173,27 +176,39 @@ class Indicator(metaclass=PoolMeta):
             **filters):
         """Reported lawsuits of the years of the period ÷ the resident
         population of the townships that reported them (once a year)
-        × 10,000"""
+        × 10,000 (court_ids may be a batch: two queries for all)"""
         pool = Pool()
         Count_ = pool.get('court.grid.lawsuit.count')
-        lawsuit = Count_.__table__()
-        population = Count_.township_population_query()
-        where = (lawsuit.company.in_(list(court_ids))
-            & (lawsuit.year >= start.year) & (lawsuit.year <= end.year))
-        if area is not None:
-            where &= lawsuit.township.in_(cls._grid_area_ids_query(area))
-        query = lawsuit.join(population,
-            condition=population.township == lawsuit.township)
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*query.select(
-                Coalesce(Sum(lawsuit.count), 0),
-                Coalesce(Sum(population.population), 0),
-                Count(lawsuit.id), where=where))
-        lawsuits, residents, rows = cursor.fetchone()
-        cursor.execute(*lawsuit.select(lawsuit.id, where=where))
-        ids = [i for i, in cursor]
-        return IndicatorResult(code='B17',
-            value=per_10000(int(lawsuits), int(residents)),
-            numerator=int(lawsuits), denominator=int(residents),
-            unit='per_10000', model='court.grid.lawsuit.count',
-            record_ids=ids)
+
+        def where_of(lawsuit, all_ids):
+            where = (lawsuit.company.in_(all_ids)
+                & (lawsuit.year >= start.year) & (lawsuit.year <= end.year))
+            if area is not None:
+                where &= lawsuit.township.in_(
+                    cls._grid_area_ids_query(area))
+            return where
+
+        def joined(all_ids):
+            lawsuit = Count_.__table__()
+            population = Count_.township_population_query()
+            return lawsuit.join(population,
+                condition=population.township == lawsuit.township).select(
+                lawsuit.company, lawsuit.count, population.population,
+                where=where_of(lawsuit, all_ids))
+
+        def ids_query(all_ids):
+            lawsuit = Count_.__table__()
+            return lawsuit.select(lawsuit.company, lawsuit.id,
+                where=where_of(lawsuit, all_ids), order_by=[lawsuit.id])
+        counted = cls._batch_rows(court_ids, joined)
+        ids = cls._batch_rows(court_ids, ids_query)
+        results = {}
+        for key, rows in counted.items():
+            lawsuits = sum(r[1] or 0 for r in rows)
+            residents = sum(r[2] or 0 for r in rows)
+            results[key] = IndicatorResult(code='B17',
+                value=per_10000(int(lawsuits), int(residents)),
+                numerator=int(lawsuits), denominator=int(residents),
+                unit='per_10000', model='court.grid.lawsuit.count',
+                record_ids=[r[1] for r in ids[key]])
+        return cls._batch_answer(court_ids, results)

@@ -32,6 +32,8 @@ DAYS_PER_MONTH = Decimal('365.25') / 12  # 30.4375
 _B2_MEMO = weakref.WeakKeyDictionary()
 # transaction → (key, signatures): see Indicator._mediation_signatures
 _SIGNATURE_MEMO = weakref.WeakKeyDictionary()
+# transaction → {key: mediators active at a date}: _mediators_active_at
+_ACTIVE_MEMO = weakref.WeakKeyDictionary()
 
 
 def _id(value):
@@ -343,7 +345,25 @@ class Indicator(metaclass=PoolMeta):
         """Return the sorted ids of the mediators active at date: their
         latest state change on or before date (the last created on the same
         date) is to 'active', and an appointment to one of court_ids covers
-        date.  For a batch {key: court ids}: {key: sorted ids}."""
+        date.  For a batch {key: court ids}: {key: sorted ids}.
+        Remembered for the transaction until it writes (B1 and B3 of one
+        scope ask for the same end date)."""
+        transaction = Transaction()
+        key = ('active_at', transaction.counter,
+            isinstance(court_ids, dict),
+            tuple(sorted((k, tuple(sorted(v or [])))
+                    for k, v in cls._batch_groups(court_ids).items())),
+            date, _id(mediator))
+        memo = _ACTIVE_MEMO.setdefault(transaction, {})
+        if key not in memo:
+            if any(k[1] != transaction.counter for k in memo):
+                memo.clear()
+            memo[key] = cls._mediators_active_at_compute(
+                court_ids, date, mediator)
+        return memo[key]
+
+    @classmethod
+    def _mediators_active_at_compute(cls, court_ids, date, mediator=None):
         pool = Pool()
         Change = pool.get('court.mediator.state_change')
         Appointment = pool.get('court.mediator.appointment')

@@ -214,8 +214,9 @@ class Evaluation(CourtMixin, PeriodMixin, Workflow, ModelSQL, ModelView):
         "Compute and store the lines of evaluations, then rank the peers"
         pool = Pool()
         groups = defaultdict(list)
+        for scheme in {e.scheme for e in evaluations}:
+            scheme.check_totals()
         for evaluation in evaluations:
-            evaluation.scheme.check_totals()
             groups[(evaluation.scheme, evaluation.period_kind,
                     evaluation.year, evaluation.period_number)].append(
                 evaluation)

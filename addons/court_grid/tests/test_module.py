@@ -211,6 +211,16 @@ class CourtGridTestCase(ModuleTestCase):
         # a superior court's figures include its courts', another's none
         self.assertEqual(Indicator.compute(
                 'B17', [tribunal.id], start, end).numerator, 40)
+        # every court at once (an evaluation's batch) as each alone
+        self.assertIn('B17', Indicator._batched())
+        for filters in [{}, {'area': townships[0].id}]:
+            many = Indicator.compute_many('B17',
+                [intermediate.id, basic.id, tribunal.id], start, end,
+                **filters)
+            for court in [intermediate, basic, tribunal]:
+                self.assertEqual(many[court.id], Indicator.compute(
+                        'B17', [court.id], start, end, **filters))
+        self.assertEqual(many[basic.id].numerator, 40)
 
     @with_transaction()
     def test_notice(self):
