@@ -296,3 +296,280 @@ def test_readers_export(sessions, role):
     "Who reads areas exports them (the import is refused to them)"
     rows = _rows(_export(sessions(role, COURT)))
     assert any(r[0] == TOWNSHIP for r in rows)
+
+
+# ------------------------------------------------------ large sheets: a job
+#
+# A sheet of more than [court] import_job_rows rows is imported by a
+# background job (court.job, doc/jobs.md).  This module's job server lowers
+# the threshold to JOB_ROWS through the environment; it has no queue
+# worker, so Tryton runs the job in the request once its transaction is
+# committed: when the wizard answers, the job is finished.  The same
+# import through a real trytond-worker: test_large_import_through_worker.
+
+JOB = 'court.job'
+JOB_ROWS = 5
+JOB_FIELDS = ['name', 'kind', 'state', 'done', 'total', 'progress', 'user',
+    'company', 'started', 'finished', 'message', 'error', 'source']
+JOB_ENV = {'TRYTOND_COURT__IMPORT_JOB_ROWS': str(JOB_ROWS)}
+
+
+@pytest.fixture(scope='module')
+def job_server(demo_db):
+    with demo_db.server(extra_env=JOB_ENV) as server:
+        yield server
+
+
+@pytest.fixture(scope='module')
+def job_login(job_server):
+    cache = {}
+
+    def get(role, court=COURT):
+        key = f'{role}_{court}'
+        if key not in cache:
+            cache[key] = job_server.rpc(key)
+        return cache[key]
+    return get
+
+
+def _job_of(result):
+    "The job the wizard's answer opens"
+    import json
+    (action, _), = result['actions']
+    assert action['res_model'] == JOB, action
+    (field, operator, job_id), = json.loads(action['pyson_domain'])
+    assert (field, operator) == ('id', '=')
+    return job_id
+
+
+def _import_direct(rpc, data):
+    "导入 without the preview (as a client may): the wizard's answer"
+    wizard = testdb.Wizard(rpc, IMPORT)
+    return wizard.execute('import_', {'start': _start(data)})
+
+
+def _notifications(rpc, job_id):
+    import json
+    return [n for n in rpc.model('res.notification', 'search_read',
+            [('model', '=', JOB)], 0, None, None,
+            ['label', 'description', 'records'])
+        if json.loads(n['records']) == [job_id]]
+
+
+def _edited(rows, village_index, cells):
+    """rows with two villages' populations raised and `cells` new cells
+    (code suffixes) under another village: (sheet rows, {code: population},
+    {new code: name})"""
+    rows = [list(r) for r in rows]
+    villages = [r for r in rows if r[2] == '村']
+    changed = {villages[0][0]: villages[0][4] + 31,
+        villages[1][0]: villages[1][4] + 3}
+    for row in rows:
+        if row[0] in changed:
+            row[4] = changed[row[0]]
+    village = villages[village_index % len(villages)][0]
+    new = {}
+    for suffix in cells:
+        code = village + suffix
+        new[code] = f'第{suffix}网格'
+        rows.append([code, new[code], '网格', village, 40, None])
+    return rows, changed, new
+
+
+def test_large_preview_stays_in_request(job_login, admin):
+    """检查 of a large sheet answers in the request (no job) and says the
+    import will run as a background job"""
+    filing = job_login('filing')
+    data = _export(filing)
+    assert len(_rows(data)) > JOB_ROWS
+    jobs = filing.model(JOB, 'search_count', [])
+    _, preview = _preview(filing, data)
+    assert (preview['errors'], preview['updated'], preview['created']) == (
+        0, 0, 0), preview
+    assert '后台任务' in preview['report'], preview['report']
+    assert f'超过 {JOB_ROWS} 行' in preview['report'], preview['report']
+    assert filing.model(JOB, 'search_count', []) == jobs
+
+
+def test_large_import_runs_as_job(job_login, admin, courts):
+    """导入 of a large sheet: a job of the filing officer, opened by the
+    wizard, done with its progress and a Chinese outcome; exactly the
+    sheet's changes; the exported sheet imported again by a job restores
+    the populations (the new cells are removed afterwards)"""
+    filing = job_login('filing')
+    original = _rows(_export(filing))
+    before = _snapshot(admin)
+    rows, changed, new = _edited(original, 3, ['921', '922'])
+    try:
+        wizard, preview = _preview(filing, _sheet(rows))
+        assert (preview['errors'], preview['updated'],
+            preview['created']) == (0, 2, 2), preview
+        result = wizard.execute('import_', {'start': _start(_sheet(rows)),
+                'preview': preview})
+        job_id = _job_of(result)
+        job, = filing.model(JOB, 'read', [job_id], JOB_FIELDS)
+        assert job['state'] == 'done', job
+        assert job['kind'] == 'import'
+        assert job['name'] == '导入区域数据：areas.xlsx', job
+        assert (job['done'], job['total'], job['progress']) == (4, 4, 1.0)
+        assert job['user'] == filing.user_id
+        assert job['company'] == courts['court']
+        assert job['started'] and job['finished'] and not job['error']
+        assert job['message'] == (f'已导入 {len(rows)} 行区域数据：'
+            '更新 2 个区域，新建 2 个。'), job
+        # the sheet is not kept once the job is finished
+        assert not job['source']
+        notification, = _notifications(filing, job_id)
+        assert '后台任务已完成' in notification['label'], notification
+        after = _snapshot(admin)
+        assert set(after) == set(before) | set(new)
+        for code, values in before.items():
+            if code in changed:
+                assert after[code][3] == changed[code]
+                assert after[code][:3] == values[:3]
+            else:
+                assert after[code] == values, code
+        for code, name in new.items():
+            assert after[code][:4] == (name, 'cell', code[:12], 40)
+
+        # the exported sheet again, through a job: the populations back
+        job_id = _job_of(_import_direct(filing, _sheet(original)))
+        job, = filing.model(JOB, 'read', [job_id], JOB_FIELDS)
+        assert job['state'] == 'done', job
+        assert (job['done'], job['total']) == (2, 2), job
+        assert '更新 2 个区域，新建 0 个' in job['message'], job
+        restored = _snapshot(admin)
+        for code, values in before.items():
+            assert restored[code][:5] == values[:5], code
+    finally:
+        cells = admin.model(AREA, 'search', [
+                ('code', 'in', sorted(new)),
+                ('active', 'in', [True, False])], 0, None, None)
+        if cells:
+            admin.model(AREA, 'delete', cells)
+    assert set(_snapshot(admin)) == set(before)
+
+
+def test_large_import_job_fails_nothing_written(job_login, admin):
+    """A bad row in a large sheet sent to 导入 without the preview: the job
+    fails with the row's Chinese reason, nothing is written, the user is
+    told"""
+    filing = job_login('filing')
+    rows, _, new = _edited(_rows(_export(filing)), 4, ['931', '932'])
+    rows[-1][4] = -3                # the last row: a negative population
+    number = len(rows) + 1          # its row number in the sheet
+    before = _snapshot(admin)
+    job_id = _job_of(_import_direct(filing, _sheet(rows)))
+    job, = filing.model(JOB, 'read', [job_id], JOB_FIELDS)
+    assert job['state'] == 'failed', job
+    assert job['finished'] and not job['message'] and not job['source']
+    assert f'第{number}行' in job['error'], job
+    assert '常住人口“-3”不是大于或等于零的整数' in job['error'], job
+    assert (job['done'], job['total']) == (0, 0), job
+    assert _snapshot(admin) == before
+    notification, = _notifications(filing, job_id)
+    assert '后台任务失败' in notification['label'], notification
+    assert f'第{number}行' in notification['description']
+
+
+def test_large_import_of_another_court_refused(job_login, admin):
+    """西工区's filing officer sends 老城区's areas (populations changed) to
+    the import: the job checks the rows as the wizard does and fails on
+    every row of the other court; nothing is written"""
+    rows = _rows(_export(job_login('filing')))
+    for row in rows:
+        row[4] = (row[4] or 0) + 1
+    before = _snapshot(admin)
+    other = job_login('filing', OTHER)
+    job_id = _job_of(_import_direct(other, _sheet(rows)))
+    job, = other.model(JOB, 'read', [job_id], JOB_FIELDS)
+    assert job['state'] == 'failed', job
+    assert f'区划代码为“{TOWNSHIP}”的区域不由本院或下级法院服务' in \
+        job['error'], job
+    # an error line a row: the notification has them on one line
+    assert len(job['error'].splitlines()) >= len(rows), job
+    notification, = _notifications(other, job_id)
+    assert '后台任务失败' in notification['label'], notification
+    assert '第2行' in notification['description'], notification
+    assert _snapshot(admin) == before
+    # the job is 西工区's filing officer's: 老城区's does not see it
+    assert job_id not in job_login('filing').model(JOB, 'search', [], 0,
+        None, None)
+
+
+@pytest.mark.parametrize('role,court', [('clerk', COURT), ('judge', COURT)])
+def test_large_import_refused_without_job(job_login, admin, role, court):
+    "Who may not import is refused at once: no job is made"
+    data = _export(job_login('filing'))
+    rpc = job_login(role, court)
+    jobs = admin.model(JOB, 'search_count', [])
+    before = _snapshot(admin)
+    error = _error(lambda: _import_direct(rpc, data))
+    assert error is not None and (
+        '没有运行向导程序' in error.message
+        or '只有法院管理员和立案庭干警可以导入区域数据' in error.message), error
+    assert admin.model(JOB, 'search_count', []) == jobs
+    assert _snapshot(admin) == before
+
+
+def test_large_import_through_worker(demo_db, admin):
+    """With ``[queue] worker = True`` the request only queues the job (it
+    stays 队列中) until a real trytond-worker runs it (PostgreSQL: SQLite
+    has no worker)"""
+    import os
+    import subprocess
+    import time
+    if not demo_db.env.get('TRYTOND_DATABASE_URI', '').startswith(
+            'postgresql'):
+        pytest.skip('the queue worker runs on PostgreSQL')
+    env = dict(JOB_ENV, TRYTOND_QUEUE__WORKER='True')
+    with demo_db.server(extra_env=env) as server:
+        filing = server.rpc(f'filing_{COURT}')
+        original = _rows(_export(filing))
+        before = _snapshot(admin)
+        rows, changed, new = _edited(original, 5, ['941'])
+        worker = None
+        try:
+            job_id = _job_of(_import_direct(filing, _sheet(rows)))
+
+            def read():
+                job, = filing.model(JOB, 'read', [job_id], JOB_FIELDS)
+                return job
+            time.sleep(1)
+            job = read()
+            assert job['state'] == 'queued', job
+            assert _snapshot(admin) == before
+            log = open(os.path.join(demo_db.workdir, 'worker.log'), 'wb')
+            worker = subprocess.Popen([str(testdb.BIN / 'trytond-worker'),
+                    '-c', str(testdb.ROOT / 'config' / 'demo.conf'),
+                    '-d', demo_db.name, '-n', '1'],
+                env=dict(demo_db.env, **env), stdin=subprocess.DEVNULL,
+                stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+            log.close()
+            deadline = time.monotonic() + 90
+            while job['state'] in {'queued', 'running'}:
+                assert time.monotonic() < deadline, job
+                assert worker.poll() is None, open(log.name).read()
+                time.sleep(0.3)
+                job = read()
+            assert job['state'] == 'done', job
+            assert (job['done'], job['total']) == (3, 3), job
+            after = _snapshot(admin)
+            assert set(after) == set(before) | set(new)
+            for code, population in changed.items():
+                assert after[code][3] == population
+        finally:
+            if worker is not None:
+                testdb.stop_group(worker)
+            cells = admin.model(AREA, 'search', [
+                    ('code', 'in', sorted(new)),
+                    ('active', 'in', [True, False])], 0, None, None)
+            if cells:
+                admin.model(AREA, 'delete', cells)
+            # the populations back, in the request (the job is tested)
+            restore = [r for r in original if r[0] in changed]
+            _import(filing, _sheet(restore))
+    restored = _snapshot(admin)
+    for code, values in before.items():
+        assert restored[code][:5] == values[:5], code

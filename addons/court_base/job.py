@@ -238,11 +238,15 @@ class Job(CourtMixin, ModelSQL, ModelView):
         else:
             label = gettext('court_base.msg_job_failed', name=self.name)
             description = self.error
+        # a Char: no line breaks (the error of an import lists its rows
+        # one a line; the job's form shows them all)
+        description = ' '.join(line.strip() for line in (
+                description or '').splitlines() if line.strip())
         with without_check_access():
             Notification.create([{
                         'user': self.user.id,
                         'label': label,
-                        'description': (description or '')[:500] or None,
+                        'description': description[:500] or None,
                         'model': self.__name__,
                         'records': str([self.id]),
                         }])

@@ -11,17 +11,24 @@ Every row is checked before anything is written; one error anywhere and
 nothing is imported, the preview lists every error with its row number.
 Only court administrators and filing officers import (the groups that may
 edit areas), and only areas of their courts or courts under them: a wizard
-runs without access checks, so the wizard checks both itself."""
+runs without access checks, so the wizard checks both itself.
+
+A sheet of more than ``[court] import_job_rows`` rows (200 by default, as
+the roster import) is imported by a background job (``court.job``,
+doc/jobs.md): the preview stays in the request; 导入 queues the job, which
+checks the sheet again as the wizard does and imports it in one
+transaction, so still all or nothing."""
 import io
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.court_base.job import threshold
 from trytond.modules.court_base.sheet import read_rows as read_sheet
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval
-from trytond.transaction import Transaction
+from trytond.pyson import Bool, Eval, PYSONEncoder
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import (
-    Button, StateTransition, StateView, Wizard)
+    Button, StateAction, StateTransition, StateView, Wizard)
 
 from .area import CODE_LENGTH, PARENT_LEVEL, division_codes
 from .exceptions import AreaDataImportError
@@ -47,6 +54,14 @@ LEVEL_WORDS = {
     'village': 'village', 'cell': 'cell',
     }
 IMPORT_LEVELS = ('township', 'village', 'cell')
+# more sheet rows than this ([court] import_job_rows): a background job
+JOB_ROWS = 200
+JOB_CHUNK = 50
+
+
+def job_rows():
+    "The number of sheet rows above which the import is a background job"
+    return threshold('import_job_rows', JOB_ROWS)
 
 
 def _workbook():
@@ -277,17 +292,31 @@ def check_rows(data):
     return changes, errors
 
 
-def import_changes(changes):
+def import_changes(changes, job=None):
     """Write and create the areas of check_rows (in the current
     transaction: an error and nothing is written); return (updated,
-    created)"""
+    created).  With job (court.job), the progress is shown as the areas
+    are written, JOB_CHUNK at a time, still in one transaction."""
     Area = Pool().get('court.grid.area')
     to_write = []
     for area, values in changes:
         if area is not None and values:
             to_write.extend([[area], values])
-    if to_write:
-        Area.write(*to_write)
+    total = len(to_write) // 2 + sum(1 for a, _ in changes if a is None)
+    done = 0
+
+    def progress(count):
+        nonlocal done
+        done += count
+        if job is not None:
+            job.set_progress(done, total)
+
+    if job is not None:
+        job.set_progress(0, total)
+    step = 2 * (JOB_CHUNK if job is not None else len(to_write) or 1)
+    for start in range(0, len(to_write), step):
+        Area.write(*to_write[start:start + step])
+        progress(len(to_write[start:start + step]) // 2)
     created = 0
     codes = {}
     # parents before children (a village of the sheet before its cells)
@@ -305,10 +334,12 @@ def import_changes(changes):
                     'level': level, 'parent': parent.id,
                     'population': values['population'],
                     'company': values['company'].id})
-        if vlist:
-            for record in Area.create(vlist):
+        size = JOB_CHUNK if job is not None else len(vlist) or 1
+        for start in range(0, len(vlist), size):
+            for record in Area.create(vlist[start:start + size]):
                 codes[record.code] = record
-            created += len(vlist)
+            progress(len(vlist[start:start + size]))
+        created += len(vlist)
     updated = sum(1 for a, v in changes if a is not None and v)
     return updated, created
 
@@ -369,6 +400,23 @@ class DataImportPreview(ModelView):
     errors = fields.Integer("Errors", readonly=True)
     report = fields.Text("Check", readonly=True)
 
+    @classmethod
+    def run_job(cls, job):
+        """The import of a large sheet (court.job), as the user who
+        started it: checked again as the wizard checks it (the group, the
+        courts of every row), then imported in one transaction"""
+        check_user()
+        # as the wizard: its own checks, without the access checks (a
+        # reader's rules would hide other courts' areas from the check,
+        # which must refuse them by name)
+        with without_check_access():
+            changes, errors = check_rows(job.source)
+            if errors:
+                raise AreaDataImportError('\n'.join(errors))
+            updated, created = import_changes(changes, job=job)
+        return gettext('court_grid.msg_area_data_job_done',
+            rows=len(changes), updated=updated, created=created)
+
 
 class DataImport(Wizard):
     "Import Area Data"
@@ -389,6 +437,7 @@ class DataImport(Wizard):
                 states={'readonly': Bool(Eval('errors'))}),
             ])
     import_ = StateTransition()
+    queued = StateAction('court_base.act_job')
 
     def default_start(self, fields):
         # refused at once, not after the user has chosen a file
@@ -426,6 +475,9 @@ class DataImport(Wizard):
         report = '\n'.join(errors) if errors else gettext(
             'court_grid.msg_area_data_ok', rows=len(changes),
             updated=updated, created=created)
+        if not errors and len(changes) > job_rows():
+            report += '\n' + gettext('court_grid.msg_area_data_will_queue',
+                rows=job_rows())
         return {
             'rows': len(changes),
             'updated': updated,
@@ -435,11 +487,32 @@ class DataImport(Wizard):
             }
 
     def transition_import_(self):
+        # before the queue too: refused at once, no job
+        check_user()
+        try:
+            count = len(read_rows(self.start.file))
+        except ValueError:
+            count = 0
+        if count > job_rows():
+            return 'queued'
         changes, errors = self.check()
         if errors:
             raise AreaDataImportError('\n'.join(errors))
         import_changes(changes)
         return 'end'
+
+    def do_queued(self, action):
+        """A large sheet is checked again and imported by a background
+        job (court.job): all of it or, at the first error, nothing"""
+        Job = Pool().get('court.job')
+        job = Job.launch('import', gettext(
+                'court_grid.msg_area_data_job_name',
+                filename=self.start.filename or '区域数据.xlsx'),
+            'court.grid.area.data.import.preview', 'run_job',
+            source=self.start.file)
+        action['pyson_domain'] = PYSONEncoder().encode(
+            [('id', '=', job.id)])
+        return action, {}
 
 
 class DataExportResult(ModelView):

@@ -221,6 +221,15 @@ def _import(page, steps, rpc, county, court=None):
 
 
 def _close_import(page, steps):
+    # the done view fully shown first: a click while sao still shows it
+    # (requests under way, the dialog fading in) was lost once, the dialog
+    # left open
+    sao.settle(page)
+    page.wait_for_function('''() => {
+            const modals = [...document.querySelectorAll('.modal.in')];
+            return modals.length && modals.every(
+                m => getComputedStyle(m).opacity === '1');
+        }''')
     steps.click(page.locator('.modal:visible').last.locator(
             'button').filter(has_text=re.compile('关闭|Close')).first,
         'button close')

@@ -122,7 +122,7 @@ class CourtBaseTestCase(ModuleTestCase):
             # a transaction of its own would not see the job this test's
             # transaction created and never commits
             job.set_progress(1, 4, commit=True)
-            raise UserError('no way')
+            raise UserError('no way\nrow 3: bad\n')
 
         transaction = Transaction()
         with patch.object(type(transaction), 'commit'), \
@@ -145,7 +145,8 @@ class CourtBaseTestCase(ModuleTestCase):
                 Job.run([failed])
             failed = Job(failed.id)
             self.assertEqual((failed.state, failed.error, failed.message,
-                    failed.done), ('failed', 'no way', None, 1))
+                    failed.done), ('failed', 'no way\nrow 3: bad\n', None,
+                    1))
 
             broken = launch('broken')
             with patch.object(Result, 'run_job',
@@ -155,8 +156,12 @@ class CourtBaseTestCase(ModuleTestCase):
             self.assertEqual(broken.state, 'failed')
             self.assertNotIn('ZeroDivision', broken.error)
 
-        labels = {n.records: n.label for n in Notification.search([
+        notifications = {n.records: n for n in Notification.search([
                     ('model', '=', 'court.job')])}
+        labels = {r: n.label for r, n in notifications.items()}
+        # the error's lines on one line (the description is a Char)
+        self.assertEqual(notifications[str([failed.id])].description,
+            'no way row 3: bad')
         self.assertEqual(labels[str([done.id])],
             'Background job finished: good')
         self.assertEqual(labels[str([failed.id])],
