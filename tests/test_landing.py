@@ -10,7 +10,7 @@ LANDING = {
     'clerk': ['Mediation Cases', 'Log a Dispute'],
     'filing': ['Mediation Cases', 'Log a Dispute'],     # a clerk too
     'mediator': ['Cases Due Soonest'],
-    'roster': ['Invited Mediators'],
+    'roster': ['Invited Mediators', 'Roster Health'],   # health on top
     # the overdue lists on top of the court's petitions
     'petition': ['Petitions', 'Overdue Petitions'],
     'judge': ['Petitions Assigned to Me or My Department'],

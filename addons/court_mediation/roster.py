@@ -543,7 +543,8 @@ class MediatorAppointment(ModelSQL, ModelView):
 
     @staticmethod
     def default_date_start():
-        return dt.date.today()
+        # the courts' today (ir.date, company time zone), not the server's
+        return Pool().get('ir.date').today()
 
 
 class MediatorTraining(ModelSQL, ModelView):

@@ -235,6 +235,11 @@ class ImportStart(ModelView):
     def default_company():
         return Transaction().context.get('company')
 
+    @staticmethod
+    def default_appoint():
+        "The user's court: the mediators imported serve it"
+        return Transaction().context.get('company')
+
 
 class ImportPreview(ModelView):
     "Import Invited Mediators Preview"
