@@ -871,6 +871,10 @@ class EvaluateStart(ModelView):
         return 'basic'
 
     @staticmethod
+    def default_scheme():
+        return Pool().get('court.scoring.scheme').in_force()
+
+    @staticmethod
     def default_period_kind():
         return 'year'
 
