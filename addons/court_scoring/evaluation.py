@@ -872,6 +872,10 @@ class EvaluateStart(ModelView):
         return 'basic'
 
     @staticmethod
+    def default_scheme():
+        return Pool().get('court.scoring.scheme').in_force()
+
+    @staticmethod
     def default_period_kind():
         return 'year'
 
@@ -937,4 +941,10 @@ class Evaluate(Wizard):
             start.period_kind, start.year, start.period_number or 1)
         action['pyson_domain'] = PYSONEncoder().encode(
             [('id', 'in', [e.id for e in evaluations])])
+        if len(evaluations) == 1:
+            # one court (a basic court evaluating itself): its evaluation
+            # opens in the form, the items shown (as the scheme's copy)
+            action['res_id'] = [evaluations[0].id]
+            action['views'].reverse()
+            return action, {'res_id': [evaluations[0].id]}
         return action, {}

@@ -251,6 +251,10 @@ class RankingExportStart(ModelView):
         return 'basic'
 
     @staticmethod
+    def default_scheme():
+        return Pool().get('court.scoring.scheme').in_force()
+
+    @staticmethod
     def default_period_kind():
         return 'year'
 

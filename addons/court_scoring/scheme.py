@@ -195,6 +195,13 @@ class Scheme(DeactivableMixin, Workflow, ModelSQL, ModelView):
     def default_total():
         return Decimal(100)
 
+    @classmethod
+    def in_force(cls):
+        """The id of the scheme in force a wizard proposes: of the latest
+        year, the first by code (None when no scheme is in force)"""
+        schemes = cls.search([('state', '=', 'active')], limit=1)
+        return schemes[0].id if schemes else None
+
     @staticmethod
     def default_missing_policy():
         return 'zero'

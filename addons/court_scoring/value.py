@@ -184,6 +184,11 @@ class ReportedValue(CourtMixin, PeriodMixin, ModelSQL, ModelView):
     def default_origin():
         return 'entry'
 
+    @staticmethod
+    def default_year():
+        "Last year: the year just over, which the annual evaluation needs"
+        return Pool().get('ir.date').today().year - 1
+
     def get_rec_name(self, name):
         return '%s %s %s' % (self.company.rec_name, self.period_name,
             self.code.code)
