@@ -243,6 +243,12 @@ def in_process(database, lists, repeat, explain):
             queries.append((time.perf_counter() - start, self.connection,
                     query, params))
     pg.LoggingCursor.execute = timed_execute
+    from trytond.protocols.jsonrpc import JSONDecoder
+    # the dates of the domains as JSON-RPC sends them, decoded as the
+    # server decodes them
+    lists = [(login, label, json.loads(json.dumps(call),
+                object_hook=JSONDecoder()), rpc_median)
+        for login, label, call, rpc_median in lists]
     print("in process (no HTTP): CPU of trytond, time in PostgreSQL, "
         "queries; medians of the search + read", flush=True)
     try:

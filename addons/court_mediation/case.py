@@ -998,6 +998,10 @@ class Assignment(ModelSQL, ModelView):
                 # column: the assignments of a page of mediators)
                 Index(t, (t.mediator, Index.Equality()),
                     (t.date, Index.Range())),
+                # the assignments of a period (B2 of a court for the year
+                # so far, the roster health landing: without it a scan
+                # of every assignment, 85 ms at 10^6 cases)
+                Index(t, (t.date, Index.Range())),
                 })
         cls._order = [('date', 'ASC'), ('id', 'ASC')]
 
