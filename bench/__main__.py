@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # in order: the cheapest first; scoring and landing last (they build on
 # the generators of bench_mediation and bench_petition)
 SUITE = ['foundation', 'grid', 'petition', 'mediation', 'scoring',
-    'landing']
+    'landing', 'import']
 # the benchmarks without --quick: their smaller scale instead
 SMALL = {'foundation': ['--n', '500']}
 # the benchmarks on SQLite unless a PostgreSQL server is named

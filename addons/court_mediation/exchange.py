@@ -15,6 +15,7 @@ own number for a file we exported): a known case is updated, an unknown
 one created, always in one of the user's own courts.
 """
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from trytond.i18n import gettext
@@ -23,6 +24,7 @@ from trytond.model import (
 from trytond.modules.court_base import validators, workday
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -544,19 +546,31 @@ class Importer:
     # writing
     def match(self):
         """{row number: the case of the row's court with its external
-        number (or, for a file of ours, its number)} of the known rows"""
+        number (or, for a file of ours, its number)} of the known rows;
+        two searches a court for the whole file (the first case in the
+        cases' order, as a search of each row with limit 1 found)"""
         Case = self.Case
+        keys = defaultdict(set)
+        for _, values, _ in self.rows:
+            keys[values['company'].id].add(values['external_number'])
+        by_external, by_number = {}, {}
+        with without_check_access():
+            for court, court_keys in keys.items():
+                for sub in grouped_slice(sorted(court_keys)):
+                    sub = list(sub)
+                    for case in Case.search([('company', '=', court),
+                                ('external_number', 'in', sub)]):
+                        by_external.setdefault(
+                            (court, case.external_number), case)
+                    for case in Case.search([('company', '=', court),
+                                ('number', 'in', sub)]):
+                        by_number.setdefault((court, case.number), case)
         result = {}
         for number, values, _ in self.rows:
-            external, court = values['external_number'], values['company']
-            with without_check_access():
-                cases = Case.search([('company', '=', court.id),
-                        ('external_number', '=', external)], limit=1)
-                if not cases:
-                    cases = Case.search([('company', '=', court.id),
-                            ('number', '=', external)], limit=1)
-            if cases:
-                result[number] = cases[0]
+            key = (values['company'].id, values['external_number'])
+            case = by_external.get(key) or by_number.get(key)
+            if case:
+                result[number] = case
         return result
 
     def counts(self):
@@ -620,6 +634,10 @@ class Importer:
         matched = self.match()
         cache = {}
         created, updated = [], []
+        # the new cases are created together at the end: one create
+        # validates them all at once (created one by one, the validation
+        # of every row's relations was most of an import's time)
+        to_create = []
         for number, values, parties in self.rows:
             vals = self.case_values(values)
             case = matched.get(number)
@@ -664,7 +682,9 @@ class Importer:
                     'online')
             vals['parties'] = [('create', [{'role': r, 'party': p.id}
                         for r, ps in lines.items() for p in ps])]
-            created.extend(Case.create([vals]))
+            to_create.append(vals)
+        if to_create:
+            created.extend(Case.create(to_create))
         return created, updated
 
 
